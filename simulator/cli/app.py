@@ -1,0 +1,41 @@
+"""The typer application: registers each command module (each kept thin and lazily importing)."""
+
+from __future__ import annotations
+
+import typer
+from typer.core import TyperGroup
+
+from simulator.errors import CallsimError
+
+
+class CallsimGroup(TyperGroup):
+    """Turns library errors into one plain line on stderr and a non-zero exit code."""
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except CallsimError as exc:
+            typer.echo(f"callsim: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+
+app = typer.Typer(
+    cls=CallsimGroup,
+    name="callsim",
+    help="Offline voice-call training: practise handling a sales 'no' out loud, get scored.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+from simulator.cli import score as _score  # noqa: E402
+
+_score.register(app)
+from simulator.cli import devices as _devices  # noqa: E402
+from simulator.cli import models as _models  # noqa: E402
+from simulator.cli import personas as _personas  # noqa: E402
+
+_personas.register(app)
+_models.register(app)
+_devices.register(app)

@@ -1,0 +1,94 @@
+"""The one exception hierarchy.
+
+Every error a user can cause is a CallsimError whose message is one plain line saying what is
+wrong and how to fix it. Only the CLI (simulator.cli.main) turns these into output and exit codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a data file, located for `path:line:column: message`."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+class CallsimError(Exception):
+    """Base class. str(error) is the one line shown to the user."""
+
+    exit_code = 1
+
+
+class UsageError(CallsimError):
+    """The command line itself is wrong (unknown option value, missing argument)."""
+
+    exit_code = 2
+
+
+class InputError(CallsimError):
+    """A reply or an input line cannot be scored (empty, not UTF-8, too long, bad JSON)."""
+
+
+class FileProblemsError(CallsimError):
+    """A data file (persona, rubric) has one or more located problems."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class RubricError(FileProblemsError):
+    """The rubric file is malformed."""
+
+
+class PersonaError(FileProblemsError):
+    """A persona file is malformed."""
+
+
+class UnknownPersonaError(CallsimError):
+    """No persona has the requested id."""
+
+
+class StorageError(CallsimError):
+    """The call database cannot be read or written (full disk, corrupt file, locked)."""
+
+
+class UnknownCallError(CallsimError):
+    """No saved call has the requested id."""
+
+
+class ModelError(CallsimError):
+    """A speech model is missing, corrupt or cannot be installed."""
+
+
+class AudioError(CallsimError):
+    """No microphone, a silent microphone, a device that vanished, no sound output."""
+
+
+class MissingDependencyError(CallsimError):
+    """An optional dependency is not installed; the message names the install command."""
+
+    def __init__(self, module: str, extra: str = "voice"):
+        super().__init__(
+            f"{module} is not installed; install it with: "
+            f".venv/bin/pip install -e '.[{extra}]'  (or run: bash setup.sh test)"
+        )
+
+
+def require(module: str, extra: str = "voice"):
+    """Import an optional heavy dependency lazily, or fail with the command that installs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise MissingDependencyError(module, extra) from exc

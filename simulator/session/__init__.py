@@ -1,0 +1,1 @@
+"""The call loop and the engines plugged into it."""
