@@ -116,7 +116,8 @@ def _describe(error: dict, model: type[BaseModel]) -> str:
         return f"unknown key '{error['loc'][-1]}': remove it or check its spelling"
     if kind == "missing":
         return f"missing required field '{loc}': add it"
-    return f"{loc}: {error['msg']}"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{loc}: {message}"
 
 
 def problems_from_validation(exc: ValidationError, path: str,
@@ -124,7 +125,10 @@ def problems_from_validation(exc: ValidationError, path: str,
     problems = []
     for error in exc.errors(include_url=False):
         loc = tuple(part for part in error["loc"] if not str(part).startswith("function-"))
-        line, column = locate(marks, loc, key_itself=error["type"] == "extra_forbidden")
+        if error["type"] == "missing":  # point at the mapping that lacks the field
+            line, column = locate(marks, loc[:-1], key_itself=True)
+        else:
+            line, column = locate(marks, loc, key_itself=error["type"] == "extra_forbidden")
         problems.append(Problem(path, line, column, _describe({**error, "loc": loc}, model)))
     return sorted(set(problems), key=lambda p: (p.line, p.column, p.message))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from typer.core import TyperGroup
 
-from simulator.errors import CallsimError
+from simulator.errors import CallsimError, FileProblemsError
 
 
 class CallsimGroup(TyperGroup):
@@ -14,6 +14,10 @@ class CallsimGroup(TyperGroup):
     def invoke(self, ctx: typer.Context):
         try:
             return super().invoke(ctx)
+        except FileProblemsError as exc:  # compiler style: one located line per problem
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+            raise typer.Exit(exc.exit_code) from None
         except CallsimError as exc:
             typer.echo(f"callsim: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None

@@ -90,6 +90,9 @@ def _is_question_form(words: list[str]) -> bool:
     if not body:
         return False
     head = body[0]
+    if head == "if":  # a conditional that leads into a question
+        return any(_is_question_form(body[i:]) for i in range(3, len(body) - 1)
+                   if body[i] in WH_WORDS or body[i] in {"would", "could", "can", "will"})
     if head in WH_WORDS:
         return not (head == "what" and len(body) > 1 and body[1] == "a")
     return head in AUXILIARIES and len(body) > 1 and body[1] in SUBJECTS

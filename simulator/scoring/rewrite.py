@@ -21,6 +21,10 @@ _DETERMINERS = {"your", "the", "our", "their", "his", "her", "my", "this", "that
 _PROGRESSIVE = {"face": "facing", "see": "seeing", "experience": "experiencing",
                 "run": "running", "deal": "dealing", "struggle": "struggling", "hit": "hitting",
                 "encounter": "encountering", "handle": "handling", "go": "going"}
+_PROPER = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|"
+                     r"february|march|april|june|july|august|september|october|november|"
+                     r"december)\b")
+_THIRD_PERSON = re.compile(r"(?<=[sxz])es$|(?<=ch)es$|(?<=sh)es$|s$")
 _CONTRACT = [("you are", "you're"), ("they are", "they're"), ("we are", "we're"),
              ("it is", "it's"), ("that is", "that's"), ("what is", "what's"), ("i am", "I'm"),
              ("do not", "don't"), ("does not", "doesn't"), ("did not", "didn't"),
@@ -33,6 +37,8 @@ def finish(words: list[str], end: str = "?") -> str:
     for long, short in _CONTRACT:
         text = re.sub(rf"\b{long}\b", short, text)
     text = re.sub(r"\bi\b", "I", text)
+    text = re.sub(r"\bok\b", "OK", text)
+    text = _PROPER.sub(lambda m: m.group().capitalize(), text)
     return (text[:1].upper() + text[1:]).rstrip(" ,") + end
 
 
@@ -90,14 +96,14 @@ def indirect_to_direct(words: list[str], frame_end: int) -> str | None:
     if not subject or not tail:
         return finish(rest)
     verb, after = tail[0], tail[1:]
-    if verb in _BE | _MODALS:
+    if verb in _BE | _MODALS - {"has", "have"}:  # "has" here is "possesses", not an auxiliary
         return finish([*question, verb, *subject, *after])
     if len(subject) == 1 and subject[0] in {"you", "they", "we", "i"}:
         if verb in _PROGRESSIVE:
             return finish([*question, "are", *subject, _PROGRESSIVE[verb], *after])
         return finish([*question, "do", *subject, verb, *after])
     if verb.endswith("s"):
-        base = "have" if verb == "has" else re.sub(r"(?<=[sxz]|ch|sh)es$|s$", "", verb)
+        base = "have" if verb == "has" else _THIRD_PERSON.sub("", verb)
         return finish([*question, "does", *subject, base, *after])
     return None
 

@@ -62,7 +62,7 @@ class _Turns:
         return out
 
     def sentence_words(self, turn: int, hit: Hit) -> list[str]:
-        return self.turns[turn].sentences[hit.sentence].sentence.words()
+        return self.turns[turn].sentences[hit.sentence].sentence.written_words()
 
 
 def score_text(text: str, words: Sequence | None = None, rubric: Rubric | None = None) -> Scorecard:

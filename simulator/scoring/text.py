@@ -33,7 +33,9 @@ CONTRACTIONS = {
     "alright": "all right", "thankyou": "thank you", "im": "i am", "ive": "i have",
     "dont": "do not", "cant": "can not", "thats": "that is", "whats": "what is",
     "youre": "you are", "id": "i would", "ill": "i will", "u": "you", "ya": "you",
-    "candour": "candor",
+    "candour": "candor", "why's": "why is", "why'd": "why did", "how'd": "how did",
+    "what'd": "what did", "where'd": "where did", "who'd": "who would", "howcome": "how come",
+    "there're": "there are", "ok'd": "ok would",
 }
 FILLERS = frozenset({"um", "uh", "erm", "er", "uhm", "umm", "hmm", "mm", "mhm", "ah"})
 WH_WORDS = frozenset({"what", "why", "how", "where", "when", "who", "which", "whose"})
@@ -60,6 +62,9 @@ CLAUSE_STARTS = (
     ("you", "should"), ("you", "really"), ("are", "you", "sure"), ("well", "i"),
     ("let", "me"), ("i", "am", "curious"), ("can", "we"), ("i", "get", "it"),
 )
+_SUBORDINATORS = frozenset({"when", "where", "which", "who", "whose"})
+# Only these after an auxiliary start a new question mid-text ("our price is the lowest" stays).
+_SPLIT_SUBJECTS = frozenset({"you", "i", "we", "it", "there"})
 _STARTS_BY_HEAD: dict[str, tuple[tuple[str, ...], ...]] = {}
 for _start in CLAUSE_STARTS:
     _STARTS_BY_HEAD[_start[0]] = (*_STARTS_BY_HEAD.get(_start[0], ()), _start)
@@ -78,6 +83,7 @@ class Token:
     end: int
     time: float | None = None  # seconds, when the recognizer gave word timings
     gap_before: float = 0.0
+    typed: str | None = None  # the word as written, when slip correction changed it
 
 
 @dataclass(slots=True)
@@ -111,6 +117,10 @@ class Sentence:
     def words(self) -> list[str]:
         return [token.norm for token in self.tokens]
 
+    def written_words(self) -> list[str]:
+        """Words for rewrites: normalized, but with the trainee's own spelling kept."""
+        return [token.typed or token.norm for token in self.tokens]
+
 
 def tokenize(text: str, correct: Callable[[str], str] = lambda w: w) -> list[Token]:
     """Normalized tokens, punctuation kept as its own tokens ('.', '?', '!', ';')."""
@@ -126,11 +136,12 @@ def tokenize(text: str, correct: Callable[[str], str] = lambda w: w) -> list[Tok
         if expanded is None and raw.endswith("'s") and raw[:-2] in {"that", "what", "it"}:
             expanded = f"{raw[:-2]} is"
         words = expanded.split() if expanded else [correct(raw)]
+        typed = raw if not expanded and words[0] != raw else None
         for word in words:
             previous = tokens[-1].norm if tokens else ""
             if word == previous and word not in {"that", "no", "very", "really"}:
                 continue  # recognizer stutter: "the the"
-            tokens.append(Token(word, match.start(), match.end()))
+            tokens.append(Token(word, match.start(), match.end(), typed=typed))
     return _drop_filler_like(tokens)
 
 
@@ -174,26 +185,39 @@ def _same_word(recognized: str, norm: str) -> bool:
 
 
 def _starts_clause(tokens: list[Token], index: int, sentence_start: int) -> bool:
-    words = [t.norm for t in tokens[index:index + 4]]
+    words = [t.norm for t in tokens[index:index + 5]]
     if index == sentence_start or not words:
         return False
     previous = tokens[index - 1].norm
     head = words[0]
     if words[:2] == ["how", "come"]:
         return True
+    sentence_words = [t.norm for t in tokens[sentence_start:index]]
+    conditional = sentence_words[0] == "if"  # "if you could change one thing, what would it be"
     if head in WH_WORDS:
-        if previous in EMBEDDERS or previous in WH_WORDS:
+        if previous in WH_WORDS or conditional:
+            return False
+        if head in _SUBORDINATORS and (len(words) < 2 or words[1] not in AUXILIARIES):
+            return False  # "keep us in mind when your contract is up" is one sentence
+        if previous in EMBEDDERS and not (previous in {"me", "know", "about"}
+                                          and _inverted(words)):
             return False
         return not (head == "what" and len(words) > 1 and words[1] == "a")
-    sentence_words = [t.norm for t in tokens[sentence_start:index]]
-    if head in AUXILIARIES and len(words) > 1 and words[1] in SUBJECTS:
-        if previous in _NO_BREAK_BEFORE or previous in AUXILIARIES or previous in WH_WORDS:
+    if head in AUXILIARIES and len(words) > 1 and words[1] in _SPLIT_SUBJECTS:
+        if (previous in _NO_BREAK_BEFORE or previous in AUXILIARIES or previous in WH_WORDS
+                or conditional):
             return False
         # inside "what issues are you facing" the auxiliary belongs to the wh-question
         return not (sentence_words and sentence_words[0] in WH_WORDS and len(sentence_words) <= 4)
     if previous in _NO_BREAK_BEFORE and head != "thank":
         return False
     return any(tuple(words[:len(start)]) == start for start in _STARTS_BY_HEAD.get(head, ()))
+
+
+def _inverted(words: list[str]) -> bool:
+    """A wh-phrase followed by auxiliary + subject: "what issues are you" asks directly."""
+    return any(words[i] in AUXILIARIES and words[i + 1] in _SPLIT_SUBJECTS - {"it", "there"}
+               for i in range(1, min(len(words) - 1, 3)))
 
 
 def split_sentences(tokens: list[Token], pause: float = 0.5) -> list[Sentence]:

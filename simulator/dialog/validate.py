@@ -1,0 +1,180 @@
+"""Checks a persona's meaning (names, graph, goldens) and gives the located personas to callers.
+
+The loader proves a file has the right shape; these checks prove it makes sense: every
+detection, state and outcome named exists, every state is reachable and can end the call,
+and the golden conversations reach what they claim.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from simulator.dialog.loader import LoadedPersona, load_persona_file, persona_dirs, persona_files
+from simulator.dialog.loader import suggest as _suggest
+from simulator.dialog.persona import OUTCOME_NAMES, Persona
+from simulator.errors import PersonaError, Problem, UnknownPersonaError
+from simulator.scoring import DETECTION_NAMES
+
+
+def _moves(persona: Persona):
+    """(path in the file, move) for every rule and fallback, with the state it belongs to."""
+    for index, rule in enumerate(persona.anytime):
+        yield None, ("anytime", index), rule
+    for name, state in persona.states.items():
+        for index, rule in enumerate(state.on):
+            yield name, ("states", name, "on", index), rule
+        yield name, ("states", name, "fallback"), state.fallback
+
+
+def _names(loaded: LoadedPersona) -> list[Problem]:
+    persona, problems = loaded.persona, []
+    states = list(persona.states)
+    if persona.start not in persona.states:
+        msg = (f"start state '{persona.start}' is not defined under states"
+               f"{_suggest(persona.start, states)}")
+        problems.append(loaded.problem(("start",), msg, at_key=False))
+    for owner, path, move in _moves(persona):
+        when = getattr(move, "when", None)
+        for part in ("all", "any", "none"):
+            for i, name in enumerate(getattr(when, part, [])):
+                if name not in DETECTION_NAMES:
+                    msg = (f"unknown detection '{name}' (known: {', '.join(DETECTION_NAMES)})"
+                           f"{_suggest(name, DETECTION_NAMES)}")
+                    problems.append(loaded.problem(path + ("when", part, i), msg, at_key=False))
+        if move.goto is not None and move.goto not in persona.states:
+            msg = (f"'goto: {move.goto}' names no state (states: {', '.join(states)})"
+                   f"{_suggest(move.goto, states)}")
+            problems.append(loaded.problem(path + ("goto",), msg, at_key=False))
+        if move.end is not None and move.end not in persona.outcomes:
+            msg = (f"'end: {move.end}' has no final line: add '{move.end}: {{say: [...]}}' "
+                   f"under outcomes")
+            problems.append(loaded.problem(path + ("end",), msg, at_key=False))
+        target = move.goto or owner
+        silent = not move.say and move.end is None and target in persona.states
+        if silent and persona.states[target].lines is None:
+            msg = (f"the prospect has nothing to say here: add 'say: [...]' or give "
+                   f"state '{target}' some 'lines'")
+            problems.append(loaded.problem(path, msg))
+    for outcome in ("hung_up", "max_turns"):
+        if outcome not in persona.outcomes:
+            msg = (f"outcome '{outcome}' needs a final line (patience and max_turns end calls "
+                   f"this way): add '{outcome}: {{say: [...]}}' under outcomes")
+            problems.append(loaded.problem(("outcomes",), msg))
+    for index, golden in enumerate(persona.golden):
+        wanted = golden.expect.state
+        if wanted is not None and wanted not in persona.states:
+            msg = f"golden expects state '{wanted}', which is not defined{_suggest(wanted, states)}"
+            problems.append(loaded.problem(("golden", index, "expect", "state"), msg, False))
+    return problems
+
+
+def _graph(loaded: LoadedPersona) -> list[Problem]:
+    """Unreachable states, and states from which no rule can ever end the call."""
+    persona, problems = loaded.persona, []
+    edges: dict[str, set[str]] = {name: set() for name in persona.states}
+    ends: set[str] = set()
+    global_end = any(rule.end for rule in persona.anytime)
+    for owner, _path, move in _moves(persona):
+        if owner is None:
+            continue
+        if move.goto in persona.states:
+            edges[owner].add(move.goto)
+        if move.end or global_end:
+            ends.add(owner)
+    for rule in persona.anytime:
+        if rule.goto in persona.states:
+            for name in edges:
+                edges[name].add(rule.goto)
+    if persona.start not in persona.states:
+        return problems
+    reachable, todo = {persona.start}, [persona.start]
+    while todo:
+        for nxt in edges[todo.pop()] - reachable:
+            reachable.add(nxt)
+            todo.append(nxt)
+    for name in persona.states:
+        if name not in reachable:
+            msg = (f"state '{name}' is unreachable: no rule goes to it from '{persona.start}'; "
+                   f"add a 'goto: {name}' or remove it")
+            problems.append(loaded.problem(("states", name), msg))
+            continue
+        seen, todo = {name}, [name]
+        while todo and not seen & ends:
+            for nxt in edges[todo.pop()] - seen:
+                seen.add(nxt)
+                todo.append(nxt)
+        if not seen & ends:
+            msg = (f"state '{name}' has no way to end the call: add a rule with "
+                   f"'end: <outcome>' ({', '.join(OUTCOME_NAMES)}) to it or a state it leads to")
+            problems.append(loaded.problem(("states", name), msg))
+    return problems
+
+
+def _goldens(loaded: LoadedPersona) -> list[Problem]:
+    from simulator.dialog.golden import run_goldens
+
+    problems = []
+    for result in run_goldens(loaded.persona):
+        if not result.passed:
+            msg = (f"golden '{result.name}' fails: {result.explain()}; fix the replies or the "
+                   f"rules (see: callsim personas test {loaded.persona.id})")
+            problems.append(loaded.problem(("golden", result.index), msg, at_key=False))
+    return problems
+
+
+def check_persona(loaded: LoadedPersona, goldens: bool = True) -> list[Problem]:
+    """Every problem with one parsed persona; goldens are only run when the rest is sound."""
+    problems = _names(loaded)
+    problems += [] if problems else _graph(loaded)
+    if goldens and not problems:
+        problems += _goldens(loaded)
+    if loaded.persona.id != loaded.path.stem:
+        msg = (f"id '{loaded.persona.id}' does not match the file name '{loaded.path.name}': "
+               f"rename one so they are equal")
+        problems.insert(0, loaded.problem(("id",), msg, at_key=False))
+    return problems
+
+
+def check_paths(
+    paths: list[Path], goldens: bool = True
+) -> tuple[list[LoadedPersona], list[Problem]]:
+    """Load and check every persona file under `paths`; (sound personas, all problems)."""
+    sound: list[LoadedPersona] = []
+    problems: list[Problem] = []
+    first_seen: dict[str, LoadedPersona] = {}
+    for path in persona_files(paths):
+        try:
+            loaded = load_persona_file(path)
+        except PersonaError as exc:
+            problems += exc.problems
+            continue
+        found = check_persona(loaded, goldens)
+        other = first_seen.setdefault(loaded.persona.id, loaded)
+        if other is not loaded:
+            msg = (f"duplicate id '{loaded.persona.id}' (also in {other.path}): give one of "
+                   f"them another id and file name")
+            found.append(loaded.problem(("id",), msg, at_key=False))
+        problems += found
+        if not found:
+            sound.append(loaded)
+    return sound, problems
+
+
+def load_personas(dirs: list[Path] | None = None) -> list[LoadedPersona]:
+    """Every persona in the persona dirs, or PersonaError naming every problem (goldens not run)."""
+    sound, problems = check_paths(dirs or persona_dirs(), goldens=False)
+    if problems:
+        raise PersonaError(problems)
+    return sound
+
+
+def get_persona(persona_id: str, dirs: list[Path] | None = None) -> LoadedPersona:
+    personas = {p.persona.id: p for p in load_personas(dirs)}
+    if persona_id in personas:
+        return personas[persona_id]
+    ids = sorted(personas)
+    raise UnknownPersonaError(
+        f"unknown persona '{persona_id}'; "
+        f"available: {', '.join(ids) or 'none (create one with: callsim personas new <id>)'}"
+        f"{_suggest(persona_id, ids)}"
+    )

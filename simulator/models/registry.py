@@ -1,0 +1,134 @@
+"""Which speech models are known, which are installed, and what a Vosk model folder looks like."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from simulator.errors import ModelError
+
+DEFAULT_MODEL = "vosk-model-small-en-us-0.15"
+INSTALL_HINT = f"callsim models download {DEFAULT_MODEL}"
+
+
+@dataclass(frozen=True)
+class KnownModel:
+    """A model `callsim models download` can fetch. None = not known here, so not checked."""
+
+    name: str
+    size: int | None
+    sha256: str | None
+    about: str
+
+
+CATALOG: dict[str, KnownModel] = {
+    m.name: m
+    for m in (
+        KnownModel(
+            DEFAULT_MODEL,
+            41_205_931,
+            "30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498",
+            "small US English, 40 MB, fast (recommended)",
+        ),
+        KnownModel(
+            "vosk-model-en-us-0.22-lgraph",
+            None,
+            None,
+            "larger US English, 128 MB, more accurate, slower to load",
+        ),
+    )
+}
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+# vosk-model-small-en-us-0.15, vosk-model-en-us-0.22-lgraph, vosk-model-small-ko-0.22, ...
+_LANGUAGE = re.compile(r"vosk-model-(?:small-)?([a-z]{2,3}(?:-[a-z]{2})?)(?:-|$)")
+
+
+@dataclass(frozen=True)
+class InstalledModel:
+    name: str
+    path: Path
+    size: int  # bytes on disk
+    language: str | None  # from the model's name, e.g. "en-us"; None when the name doesn't say
+
+    @property
+    def english(self) -> bool:
+        return self.language is not None and self.language.split("-")[0] == "en"
+
+
+def check_name(name: str) -> str:
+    """Model names become folder names: no paths, no hidden files."""
+    if not _NAME.fullmatch(name):
+        raise ModelError(
+            f"invalid model name {name!r}; use letters, digits, '.', '_' and '-' "
+            f"(e.g. {DEFAULT_MODEL})"
+        )
+    return name
+
+
+def model_language(name: str) -> str | None:
+    match = _LANGUAGE.match(name.lower())
+    return match.group(1) if match else None
+
+
+def vosk_layout_problem(folder: Path) -> str | None:
+    """What is missing for `folder` to be a Vosk model, or None when it looks like one.
+
+    Vosk needs an acoustic model (am/final.mdl), feature settings (conf/mfcc.conf) and a decoding
+    graph: a full HCLG.fst (large models) or HCLr.fst + Gr.fst (small and lgraph models).
+    """
+    if not folder.is_dir():
+        return "not a folder"
+    if not (folder / "am" / "final.mdl").is_file():
+        return "no am/final.mdl"
+    if not (folder / "conf" / "mfcc.conf").is_file():
+        return "no conf/mfcc.conf"
+    graph = folder / "graph"
+    full = (graph / "HCLG.fst").is_file()
+    lookahead = (graph / "HCLr.fst").is_file() and (graph / "Gr.fst").is_file()
+    if not (full or lookahead):
+        return "no graph/HCLG.fst (or graph/HCLr.fst with graph/Gr.fst)"
+    return None
+
+
+def folder_size(folder: Path) -> int:
+    total = 0
+    for root, _dirs, files in os.walk(folder):
+        for file in files:
+            path = Path(root, file)
+            if not path.is_symlink():
+                total += path.stat().st_size
+    return total
+
+
+def installed_models(models: Path) -> list[InstalledModel]:
+    """Valid Vosk models in `models`, by name. Hidden entries are downloads/installs in progress."""
+    if not models.is_dir():
+        return []
+    found = []
+    for entry in sorted(models.iterdir()):
+        if entry.name.startswith(".") or vosk_layout_problem(entry) is not None:
+            continue
+        found.append(
+            InstalledModel(entry.name, entry, folder_size(entry), model_language(entry.name))
+        )
+    return found
+
+
+def find_installed(models: Path, name: str) -> InstalledModel:
+    check_name(name)
+    for model in installed_models(models):
+        if model.name == name:
+            return model
+    have = ", ".join(m.name for m in installed_models(models)) or "none"
+    raise ModelError(f"no model named {name!r} in {models} (installed: {have}); "
+                     f"see: callsim models list")
+
+
+def english_model(models: Path) -> InstalledModel | None:
+    """The English model auto mode uses: a known (downloadable) one first, then by name."""
+    english = [m for m in installed_models(models) if m.english]
+    english.sort(key=lambda m: (m.name not in CATALOG, m.name))
+    return english[0] if english else None

@@ -1,0 +1,43 @@
+"""Where the call history lives: --data-dir, else $CALLSIM_HOME, else the user's data directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from simulator.errors import StorageError
+
+APP_NAME = "callsim"
+HOME_ENV = "CALLSIM_HOME"
+DB_FILENAME = "callsim.db"
+
+
+def default_data_dir() -> Path:
+    import platformdirs
+
+    # appauthor=False: on Windows this is %LOCALAPPDATA%\callsim, not callsim\callsim.
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def resolve_data_dir(arg: str | Path | None = None) -> Path:
+    """The data directory by precedence argument > $CALLSIM_HOME > platform default, created."""
+    if arg is not None and str(arg) != "":
+        directory = Path(arg)
+    elif os.environ.get(HOME_ENV):
+        directory = Path(os.environ[HOME_ENV])
+    else:
+        directory = default_data_dir()
+    directory = directory.expanduser().absolute()
+    fix = f"pass --data-dir or set {HOME_ENV} to a writable directory"
+    if directory.exists() and not directory.is_dir():
+        raise StorageError(f"data directory {directory} is a file, not a directory; {fix}")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise StorageError(f"cannot create data directory {directory} ({reason}); {fix}") from None
+    return directory
+
+
+def database_path(data_dir: Path) -> Path:
+    return data_dir / DB_FILENAME

@@ -1,0 +1,226 @@
+"""The prospect's voice: text to a verified WAV with pyttsx3, falling back to the espeak-ng CLI.
+
+pyttsx3 2.99's espeak driver keeps only one pending `save_to_file` per `runAndWait`, has left
+empty/missing files and stale properties, its getters return garbage and it prints to stdout. So
+each line is rendered alone to its own new file with every property set again, then checked
+(non-empty, audible, duration plausible for the words and rate); a failed line is retried once
+on a fresh engine and then rendered by the `espeak-ng` command line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from simulator.errors import AudioError, require
+from simulator.session.engines import Audio, VoiceSettings
+from simulator.voice.wavio import peak, read_wav
+
+DEFAULT_LANGUAGE = "en-us"
+FEMALE_VARIANT = "f3"  # espeak-ng's female variants are f1..f5; f3 is the clearest
+MIN_PEAK = 500  # a rendered line quieter than this (of 32767) is broken, not speech
+
+
+def expected_seconds(text: str, rate_wpm: int) -> tuple[float, float]:
+    """The range of durations a correct rendering of `text` at `rate_wpm` can have.
+
+    Wide on purpose: punctuation pauses, numbers read out and engines' own ideas of "words per
+    minute" all stretch speech; the check exists to catch empty, truncated or stale-rate output.
+    """
+    words = max(1, len(re.findall(r"\w+", text)))
+    nominal = words * 60.0 / max(40, rate_wpm)
+    return 0.3 * nominal, 2.5 * nominal + 1.5
+
+
+def speech_problem(audio: Audio, text: str, voice: VoiceSettings) -> str | None:
+    """Why `audio` is not a plausible rendering of `text`, or None when it is."""
+    if not audio.pcm:
+        return "empty audio"
+    if peak(audio.pcm) < MIN_PEAK:
+        return "silent audio"
+    low, high = expected_seconds(text, voice.rate)
+    if not low <= audio.seconds <= high:
+        return f"{audio.seconds:.2f} s of audio, expected {low:.2f}..{high:.2f} s"
+    return None
+
+
+def espeak_voice_name(voice: VoiceSettings, voices: dict[str, str] | None = None) -> str:
+    """espeak-ng voice spec, e.g. `gmw/en+f3`: the hint's voice file plus a gender variant.
+
+    `voices` maps languages to voice files (`en-gb` -> `gmw/en`): espeak-ng ignores a variant
+    appended to a bare language name, so the file is used. A hint naming a variant
+    (`en-gb+klatt`) is used as given.
+    """
+    hint = (voice.variant or DEFAULT_LANGUAGE).strip()
+    if "+" in hint:
+        return hint
+    base = (voices or {}).get(hint.lower(), hint)
+    return f"{base}+{FEMALE_VARIANT}" if voice.gender == "female" else base
+
+
+def espeak_voice_files(executable: str | None) -> dict[str, str]:
+    """Language -> voice file from `espeak-ng --voices` (mbrola voices are rarely installed)."""
+    if not executable:
+        return {}
+    try:
+        listing = subprocess.run([executable, "--voices"], capture_output=True, timeout=30,
+                                 check=False).stdout.decode("utf-8", "replace")
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    files: dict[str, str] = {}
+    for line in listing.splitlines()[1:]:
+        cols = line.split()
+        if len(cols) >= 5 and not cols[4].startswith("mb/"):
+            files.setdefault(cols[1].lower(), cols[4])
+    return files
+
+
+def _words(text: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        raise AudioError("cannot speak an empty line: give the persona line some text")
+    return text
+
+
+class EspeakSynthesizer:
+    """Synthesizer running the espeak-ng command line (no pyttsx3 involved)."""
+
+    name = "espeak-ng"
+
+    def __init__(self, executable: str | None = None):
+        self.executable = executable or shutil.which("espeak-ng") or shutil.which("espeak")
+        self._voice_files: dict[str, str] | None = None
+
+    def voice_name(self, voice: VoiceSettings) -> str:
+        if self._voice_files is None:
+            self._voice_files = espeak_voice_files(self.executable)
+        return espeak_voice_name(voice, self._voice_files)
+
+    @property
+    def available(self) -> bool:
+        return self.executable is not None and shutil.which(self.executable) is not None
+
+    def render(self, text: str, voice: VoiceSettings) -> Audio:
+        text = _words(text)
+        if not self.available:
+            raise AudioError("espeak-ng is not installed: install it (apt install espeak-ng)")
+        with tempfile.TemporaryDirectory(prefix="callsim-tts-") as tmp:
+            out = Path(tmp) / "line.wav"
+            command = [
+                # The text goes on stdin as UTF-8, so a line starting with "-" is not an option.
+                self.executable, "--stdin", "-b", "1",
+                "-v", self.voice_name(voice), "-s", str(voice.rate),
+                "-p", str(min(99, max(0, voice.pitch))), "-w", str(out),
+            ]
+            try:
+                run = subprocess.run(command, input=text.encode("utf-8"), capture_output=True,
+                                     timeout=60, check=False)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                raise AudioError(f"espeak-ng failed to run ({exc}): reinstall espeak-ng") from exc
+            if run.returncode != 0 or not out.exists():
+                detail = run.stderr.decode("utf-8", "replace").strip().splitlines()
+                raise AudioError(f"espeak-ng could not render speech ({' '.join(detail[:1])}): "
+                                 f"check the persona's voice settings")
+            audio = read_wav(out)
+        problem = speech_problem(audio, text, voice)
+        if problem:
+            raise AudioError(f"espeak-ng rendered unusable speech ({problem}): "
+                             f"check the persona's voice settings")
+        return audio
+
+
+class Pyttsx3Synthesizer:
+    """Synthesizer using pyttsx3 (espeak-ng, SAPI5 or NSSS), falling back to the espeak-ng CLI.
+
+    `driver` forces a pyttsx3 driver name (None: the platform's). `last_engine` tells which engine
+    rendered the last line and `fallbacks` counts lines the CLI had to render.
+    """
+
+    name = "pyttsx3"
+
+    def __init__(self, driver: str | None = None, fallback: EspeakSynthesizer | None = None):
+        self.driver = driver
+        self.fallback = fallback if fallback is not None else EspeakSynthesizer()
+        self._engine = None
+        self.last_engine: str | None = None
+        self.last_problem: str | None = None
+        self.fallbacks = 0
+
+    def render(self, text: str, voice: VoiceSettings) -> Audio:
+        text = _words(text)
+        for attempt in range(2):
+            try:
+                audio = self._render_pyttsx3(text, voice, fresh=attempt > 0)
+                problem = speech_problem(audio, text, voice)
+            except Exception as exc:  # pyttsx3 fails with anything from RuntimeError to OSError
+                problem = f"{type(exc).__name__}: {exc}"
+            if problem is None:
+                self.last_engine, self.last_problem = "pyttsx3", None
+                return audio
+            self.last_problem = problem
+        if not self.fallback.available:
+            raise AudioError(f"pyttsx3 could not render speech ({self.last_problem}) and espeak-ng "
+                             f"is not installed: install it (apt install espeak-ng)")
+        self.fallbacks += 1
+        audio = self.fallback.render(text, voice)
+        self.last_engine = "espeak-ng"
+        return audio
+
+    def _engine_for(self, fresh: bool):
+        pyttsx3 = require("pyttsx3")
+        if fresh and self._engine is not None:
+            with contextlib.suppress(Exception):
+                self._engine.stop()
+            self._engine = None
+        if self._engine is None:
+            with contextlib.redirect_stdout(io.StringIO()):
+                self._engine = pyttsx3.init(self.driver) if self.driver else pyttsx3.init()
+        return self._engine
+
+    def _render_pyttsx3(self, text: str, voice: VoiceSettings, fresh: bool) -> Audio:
+        engine = self._engine_for(fresh)
+        self._apply_voice(engine, voice)
+        with tempfile.TemporaryDirectory(prefix="callsim-tts-") as tmp:
+            out = Path(tmp) / "line.wav"  # a new path per line: never a stale file from before
+            # The espeak driver prints "Audio saved to ..."; library code must not print.
+            with contextlib.redirect_stdout(io.StringIO()):
+                engine.save_to_file(text, str(out))
+                engine.runAndWait()
+            if not out.exists():
+                raise RuntimeError("no WAV file was written")
+            return read_wav(out)
+
+    def _apply_voice(self, engine, voice: VoiceSettings) -> None:
+        # Every property is set before every line; none is read back, because the 2.99 espeak
+        # driver's getters are unreliable (GetParameter is declared without its `current` flag).
+        driver = type(engine.proxy._driver).__module__.rsplit(".", 1)[-1]
+        if driver == "espeak":
+            engine.setProperty("voice", self.fallback.voice_name(voice))
+            engine.setProperty("pitch", min(99, max(0, voice.pitch)))
+        else:
+            chosen = _platform_voice(engine.getProperty("voices"), voice)
+            if chosen is not None:
+                engine.setProperty("voice", chosen)
+            with contextlib.suppress(Exception):  # SAPI5/NSSS have no pitch: rate and voice only
+                engine.setProperty("pitch", voice.pitch)
+        engine.setProperty("rate", voice.rate)
+
+
+def _platform_voice(voices, voice: VoiceSettings) -> str | None:
+    """SAPI5/NSSS: the first voice of the wanted gender, preferring the language hint."""
+    def gender_of(v) -> str:
+        text = f"{v.gender or ''} {v.name or ''}".lower()
+        female = ("female", "zira", "hazel", "susan", "samantha", "karen", "victoria", "moira")
+        return "female" if any(w in text for w in female) else "male"
+
+    def language_match(v) -> bool:
+        langs = " ".join(str(x) for x in (v.languages or [])).lower().replace("_", "-")
+        return bool(voice.variant) and voice.variant.lower() in f"{langs} {v.id.lower()}"
+
+    ranked = sorted(voices, key=lambda v: (gender_of(v) != voice.gender, not language_match(v)))
+    return ranked[0].id if ranked else None

@@ -1,0 +1,175 @@
+"""`callsim personas list/show/test/new` and the published JSON Schema."""
+
+from __future__ import annotations
+
+import json
+import runpy
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from dialog_helpers import TINY_PERSONA, tiny_with
+from typer.testing import CliRunner
+
+from simulator.cli.app import app
+from simulator.dialog.loader import PersonaYamlLoader
+from simulator.dialog.starter import SCHEMA_PATH
+
+REPO = Path(__file__).resolve().parents[2]
+SHIPPED = REPO / "personas"
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, ["personas", *args])
+
+
+@pytest.fixture
+def tiny_dir(tmp_path, monkeypatch):
+    (tmp_path / "tiny-tom.yaml").write_text(TINY_PERSONA, encoding="utf-8")
+    monkeypatch.setenv("CALLSIM_PERSONAS", str(tmp_path))
+    return tmp_path
+
+
+def test_list_prints_a_table(tiny_dir):
+    result = run("list")
+    assert result.stdout.splitlines() == [
+        "ID        NAME      ROLE @ COMPANY   DIFFICULTY  TAGS",
+        "tiny-tom  Tom Tiny  Buyer @ Tiny Co  2",
+    ]
+    assert result.exit_code == 0
+
+
+def test_list_json(tiny_dir):
+    result = run("list", "--json")
+    assert json.loads(result.stdout) == [{
+        "id": "tiny-tom", "name": "Tom Tiny", "role": "Buyer", "company": "Tiny Co",
+        "difficulty": 2, "tags": [],
+    }]
+
+
+def test_list_with_a_broken_persona_names_the_problem(tiny_dir):
+    (tiny_dir / "tiny-tom.yaml").write_text(tiny_with(5, "difficulty: 9"), encoding="utf-8")
+    result = run("list")
+    assert result.stderr == (
+        f"{tiny_dir}/tiny-tom.yaml:5:13: 'difficulty' must be between 1 and 5 (got 9)\n"
+    )
+    assert result.exit_code == 1
+
+
+def test_personas_come_from_every_folder_in_callsim_personas(tmp_path, monkeypatch):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    (first / "tiny-tom.yaml").write_text(TINY_PERSONA, encoding="utf-8")
+    other = TINY_PERSONA.replace("id: tiny-tom", "id: tiny-tina")
+    (second / "tiny-tina.yaml").write_text(other, encoding="utf-8")
+    monkeypatch.setenv("CALLSIM_PERSONAS", f"{first}:{second}")
+    ids = [row["id"] for row in json.loads(run("list", "--json").stdout)]
+    assert ids == ["tiny-tom", "tiny-tina"]
+
+
+def test_show_prints_briefing_voice_and_states(tiny_dir):
+    result = run("show", "tiny-tom")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Tom Tiny — Buyer @ Tiny Co (id tiny-tom, difficulty 2)"
+    assert "voice: male, rate 170, pitch 50, variant -" in lines
+    assert "  You sell widgets." in lines
+    assert "    any [pushing]: end: hung_up" in lines
+    assert "    any [permission_close]: -> open" in lines
+    assert "    otherwise: -> guarded (poor)" in lines
+
+
+@pytest.mark.parametrize(
+    "persona_id, message",
+    [
+        ("tiny-tim", "unknown persona 'tiny-tim'; available: tiny-tom — did you mean 'tiny-tom'?"),
+        ("zebra", "unknown persona 'zebra'; available: tiny-tom"),
+    ],
+)
+def test_show_unknown_persona(tiny_dir, persona_id, message):
+    result = run("show", persona_id)
+    assert result.stderr == f"callsim: {message}\n"
+    assert result.exit_code == 1
+
+
+def test_test_reports_each_golden(tiny_dir):
+    result = run("test", "tiny-tom")
+    assert result.stdout.splitlines() == [
+        "PASS tiny-tom: pushing gets a hang-up: reached outcome hung_up",
+        "1 passed, 0 failed",
+    ]
+    assert result.exit_code == 0
+
+
+def test_test_fails_when_a_golden_fails(tiny_dir):
+    text = tiny_with(30, "    expect: {state: open}")
+    (tiny_dir / "tiny-tom.yaml").write_text(text, encoding="utf-8")
+    result = run("test")
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(
+        "FAIL tiny-tom: pushing gets a hang-up: expected state open, reached outcome hung_up"
+    )
+    assert lines[1] == "0 passed, 1 failed"
+    assert result.exit_code == 1
+
+
+def test_new_writes_a_starter_that_validates_and_passes(tmp_path, monkeypatch):
+    monkeypatch.setenv("CALLSIM_PERSONAS", str(tmp_path))
+    result = run("new", "pat-morgan", "--dir", str(tmp_path))
+    path = tmp_path / "pat-morgan.yaml"
+    assert result.stdout == (
+        f"wrote {path}; edit it, then check it with: callsim personas validate {path}\n"
+    )
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(f"# yaml-language-server: $schema={SCHEMA_PATH.as_uri()}\n")
+    assert run("validate", str(path)).stdout == "1 persona OK\n"
+    tested = run("test", "pat-morgan")
+    assert tested.stdout.endswith("3 passed, 0 failed\n")
+    outcomes = {g["expect"]["outcome"] for g in yaml.load(text, PersonaYamlLoader)["golden"]}
+    assert len(outcomes) == 3
+
+
+def test_new_defaults_to_the_first_persona_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("CALLSIM_PERSONAS", str(tmp_path))
+    assert run("new", "pat-morgan").exit_code == 0
+    assert (tmp_path / "pat-morgan.yaml").is_file()
+
+
+def test_new_refuses_to_overwrite(tmp_path):
+    path = tmp_path / "tiny-tom.yaml"
+    path.write_text("keep me", encoding="utf-8")
+    result = run("new", "tiny-tom", "--dir", str(tmp_path))
+    assert result.stderr == (
+        f"callsim: {path} already exists; choose another id or remove the file first\n"
+    )
+    assert result.exit_code == 2
+    assert path.read_text(encoding="utf-8") == "keep me"
+
+
+def test_new_rejects_a_bad_id(tmp_path):
+    result = run("new", "Pat Morgan", "--dir", str(tmp_path))
+    assert result.stderr == (
+        "callsim: persona id 'Pat Morgan' must be lowercase words joined by hyphens, "
+        "e.g. 'covered-carl'\n"
+    )
+    assert result.exit_code == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_published_schema_is_up_to_date():
+    schema_text = runpy.run_path(str(REPO / "scripts" / "gen_persona_schema.py"))["schema_text"]
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), (
+        "run: .venv/bin/python scripts/gen_persona_schema.py"
+    )
+
+
+def test_the_schema_accepts_every_shipped_persona_and_rejects_a_typo():
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    for path in sorted(SHIPPED.glob("*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8"), PersonaYamlLoader)
+        jsonschema.validate(data, schema)
+    data["stats"] = data.pop("states")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)

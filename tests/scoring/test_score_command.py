@@ -1,0 +1,148 @@
+"""`callsim score`: the readable scorecard, --json, --jsonl batches, and every bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import simulator.scoring
+from simulator.cli.app import app
+
+runner = CliRunner()
+CHECKS = ["gratitude", "how_come_not_why", "i_free_questions", "permission_close",
+          "explore_issues", "acknowledge", "no_pushing", "no_dead_end", "no_keep_us_in_mind",
+          "opt_out"]
+
+
+def test_readable_scorecard_shows_score_verdicts_advice_and_rewrite():
+    result = runner.invoke(app, ["score", "Why aren't you interested?"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "Score:" in result.stdout
+    assert "FAIL" in result.stdout and "PASS" in result.stdout
+    assert "How come you're not interested?" in result.stdout
+    assert "Ask \"how come\", not \"why\"" in result.stdout
+
+
+def test_json_has_the_exact_shape():
+    result = runner.invoke(app, ["score", "--json", "Thanks! How come it's not a fit?"])
+    assert result.exit_code == 0
+    card = json.loads(result.stdout)
+    assert set(card) == {"score", "checks"}
+    assert isinstance(card["score"], int) and 0 <= card["score"] <= 100
+    assert list(card["checks"]) == CHECKS
+    for check in card["checks"].values():
+        assert set(check) == {"verdict", "evidence", "advice", "rewrite"}
+        assert check["verdict"] in {"pass", "fail", "n/a"}
+        for item in check["evidence"]:
+            assert set(item) == {"text", "start", "end"}
+    assert card["checks"]["gratitude"]["evidence"] == [{"text": "Thanks", "start": 0, "end": 6}]
+
+
+def test_jsonl_scores_each_line_and_passes_other_fields_through(tmp_path):
+    path = tmp_path / "replies.jsonl"
+    path.write_text('{"id": 1, "text": "Thanks!"}\n\n{"id": 2, "text": "why not"}\n')
+    result = runner.invoke(app, ["score", "--jsonl", str(path)])
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == [1, 2]
+    assert "text" not in lines[0]
+    assert lines[1]["checks"]["how_come_not_why"]["verdict"] == "fail"
+
+
+def test_jsonl_from_stdin():
+    result = runner.invoke(app, ["score", "--jsonl", "-"], input='{"text": "Thank you."}\n')
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["checks"]["gratitude"]["verdict"] == "pass"
+
+
+BAD_LINES = [
+    (b"not json", 'callsim: line 2 is not JSON (Expecting value at column 1): write one object '
+                  'per line, like {"text": "Thanks!"}'),
+    (b'{"txt": "hi"}', 'callsim: line 2 has no "text" field: add the reply as "text"'),
+    (b'["text"]', 'callsim: line 2 is not a JSON object: write {"text": "..."}'),
+    (b'{"text": 5}', 'callsim: line 2: "text" must be a string'),
+    (b'{"text": "  "}', 'callsim: the "text" on line 2 is empty: give the words the trainee said'),
+    (b'{"text": "caf\xe9"}',
+     "callsim: line 2 is not valid UTF-8 (byte 14): save the file as UTF-8"),
+    (b'{"text": "' + b"a" * 1_000_000 + b'"}',
+     "callsim: line 2 is too long (1,000,012 bytes; the limit is 131,072): split it into "
+     "separate lines"),
+]
+
+
+@pytest.mark.parametrize(("bad", "message"), BAD_LINES, ids=[m[9:40] for _, m in BAD_LINES])
+def test_a_bad_line_is_named_and_the_batch_goes_on(tmp_path, bad, message):
+    path = tmp_path / "replies.jsonl"
+    path.write_bytes(b'{"text": "Thanks."}\n' + bad + b'\n{"text": "How come?"}\n')
+    result = runner.invoke(app, ["score", "--jsonl", str(path)])
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 2  # lines 1 and 3 were still scored
+    assert result.stderr.splitlines() == [message, "callsim: 1 of 3 lines failed"]
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["score", ""], "callsim: the reply is empty: give the words the trainee said"),
+    (["score", "   "], "callsim: the reply is empty: give the words the trainee said"),
+    (["score", "caf\udce9"], "callsim: the reply is not valid UTF-8 text: save or type it as "
+                             "UTF-8"),
+    (["score", "a" * 1_000_000], "callsim: the reply is too long (1,000,000 bytes; a reply may "
+                                 "have at most 65,536): split it into separate replies"),
+    (["score"], 'callsim: give the reply to score: callsim score "Thanks for your honesty..."'),
+    (["score", "--jsonl", "/no/such/file"], "callsim: no such file: /no/such/file"),
+])
+def test_bad_input_gets_one_line_and_a_nonzero_exit(args, message):
+    result = runner.invoke(app, args)
+    assert result.exit_code != 0
+    assert result.stderr.splitlines() == [message]
+    assert "Traceback" not in result.output
+
+
+def test_a_broken_rubric_is_reported_with_file_and_line(tmp_path):
+    rubric = tmp_path / "rubric.yaml"
+    shipped = (Path(simulator.scoring.__file__).parent / "rubric.yaml").read_text()
+    rubric.write_text(shipped.replace("  gratitude:\n    phrases:", "  gratitude:\n    phrase:", 1)
+                      .replace("weight: 20", "weight: heavy", 1))
+    lines = shipped.splitlines()
+    typo = next(i for i, line in enumerate(lines, 1) if line == "    phrases:")
+    weight = next(i for i, line in enumerate(lines, 1) if "weight: 20" in line)
+    result = runner.invoke(app, ["score", "--rubric", str(rubric), "Thanks"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{rubric}:{typo - 1}:3: missing required field 'detections.gratitude.phrases': add it",
+        f"{rubric}:{typo}:5: unknown key 'phrase': remove it or check its spelling",
+        f"{rubric}:{weight}:13: checks.gratitude.weight: Input should be a valid number, "
+        "unable to parse string as a number",
+    ]
+
+
+def test_python_dash_m_simulator_runs_the_cli():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "simulator", "score", "--json", "Thanks"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["checks"]["gratitude"]["verdict"] == "pass"
+
+
+def test_a_rubric_phrase_that_does_not_compile_is_located(tmp_path):
+    rubric = tmp_path / "rubric.yaml"
+    shipped = (Path(simulator.scoring.__file__).parent / "rubric.yaml").read_text()
+    rubric.write_text(shipped.replace('- "got it"', '- "got (it"', 1))
+    line = next(i for i, text in enumerate(shipped.splitlines(), 1) if text.endswith('"got it"'))
+    result = runner.invoke(app, ["score", "--rubric", str(rubric), "Thanks"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{rubric}:{line}:9: phrase 'got (it' is not valid (missing ), unterminated subpattern): "
+        "check its brackets"]
+
+
+def test_a_missing_rubric_file():
+    result = runner.invoke(app, ["score", "--rubric", "/no/rubric.yaml", "Thanks"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "/no/rubric.yaml:1:1: no such rubric file: check the path given with --rubric"]
