@@ -44,7 +44,11 @@ install_python_packages
 
 case "${1:-install}" in
   run)
-    exec .venv/bin/callsim score "Thank you for your honesty. How come it's not a fit right now?" ;;
+    # A short scripted call: the prospect says no, three sample replies, then the scorecard.
+    printf '%s\n' "Thank you for your honesty. What issues are you facing as it relates to dispatch?" \
+      "How come the routes are still planned by hand?" \
+      "Would you like me to explain briefly, circle back later, or never contact you again?" |
+      exec .venv/bin/callsim practice --persona covered-carl --text --seed 1 --trainee demo ;;
   test)
     .venv/bin/ruff check simulator tests benchmarks
     exec .venv/bin/python -m pytest -q ;;

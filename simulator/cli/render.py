@@ -21,8 +21,7 @@ def highlighted(text: str, checks: dict, turn: int | None = None) -> Text:
         for item in result["evidence"]:
             if turn is not None and item.get("turn", 0) != turn:
                 continue
-            if item["end"] - item["start"] < len(text) or len(checks) == 1:
-                rendered.stylize(f"underline {style}", item["start"], item["end"])
+            rendered.stylize(f"underline {style}", item["start"], item["end"])
     return rendered
 
 
@@ -57,3 +56,59 @@ def print_scorecard(console: Console, card: dict, text: str, rubric: Rubric) -> 
                               highlighted(text, card["checks"])),
                         title="Your reply", title_align="left"))
     console.print(scorecard_table(card, rubric))
+
+
+OUTCOME_STYLE = {"callback_agreed": "green", "meeting_agreed": "bold green",
+                 "opted_out": "cyan", "hung_up": "red", "trainee_ended": "yellow",
+                 "max_turns": "yellow", "interrupted": "red", "error": "red"}
+
+
+def print_call(console: Console, call: dict, rubric: Rubric) -> None:
+    """A finished call: outcome, transcript with evidence, per-turn notes, scorecard."""
+    from simulator.scoring.notes import turn_notes
+
+    card = call.get("scorecard") or {"score": 0, "checks": {}}
+    outcome = call.get("outcome") or "unfinished"
+    console.print(Text.assemble(
+        ("Call ", "bold"), (call["call_id"], "cyan"), " with ", (call["persona_name"], "bold"),
+        f" (seed {call['seed']})  outcome: ", (outcome, OUTCOME_STYLE.get(outcome, "bold")),
+        "  ", score_heading(card["score"])))
+    trainee_texts = [t["text"] for t in call["turns"] if t["speaker"] == "trainee"]
+    transcript, trainee_turn = Text(), 0
+    for turn in call["turns"]:
+        if turn["speaker"] == "prospect":
+            transcript.append(f"{call['persona_name']}: ", style="bold magenta")
+            transcript.append(turn["text"] + "\n")
+        else:
+            transcript.append("You: ", style="bold blue")
+            transcript.append(highlighted(turn["text"], card["checks"], trainee_turn))
+            transcript.append("\n")
+            trainee_turn += 1
+    console.print(Panel(transcript, title="Transcript", title_align="left"))
+    notes = turn_notes(trainee_texts, rubric)
+    if notes:
+        lines = Text()
+        for note in notes:
+            lines.append(f"Reply {note.turn + 1}: ", style="bold")
+            lines.append(f'"{note.quote}"', style="red")
+            lines.append(f" ({note.title})")
+            if note.rewrite:
+                lines.append("  Try: ", style="bold")
+                lines.append(note.rewrite, style="italic cyan")
+            lines.append("\n")
+        console.print(Panel(lines, title="Per-turn notes", title_align="left"))
+    if card["checks"]:
+        console.print(scorecard_table(card, rubric))
+    if call.get("delivery"):
+        console.print(delivery_table(call["delivery"]))
+
+
+def delivery_table(delivery: dict) -> Table:
+    table = Table(title="Delivery", show_header=False, title_justify="left")
+    labels = {"response_delay_s": "Response delay (s)", "speaking_rate_wpm": "Speaking rate (wpm)",
+              "pace": "Pace (140-160 wpm is good)", "talk_share": "Your share of talk time",
+              "longest_monologue_s": "Longest monologue (s)", "filler_words": "Filler words"}
+    for key, label in labels.items():
+        value = delivery.get(key)
+        table.add_row(label, "-" if value is None else str(value))
+    return table

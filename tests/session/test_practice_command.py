@@ -1,0 +1,162 @@
+"""`callsim practice --text`: whole calls through the CLI, saved as they happen, read back."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from simulator.cli.app import app
+from simulator.dialog.validate import load_personas
+from simulator.storage.calls import CallStore
+
+runner = CliRunner()
+GOLDENS = [(p.persona.id, g) for p in load_personas() for g in p.persona.golden
+           if g.expect.outcome]
+
+
+def practice(data_dir, persona, replies, seed=1, *extra):
+    args = ["practice", "--persona", persona, "--text", "--seed", str(seed), "--json",
+            "--data-dir", str(data_dir), *extra]
+    return runner.invoke(app, args, input="".join(f"{r}\n" for r in replies))
+
+
+@pytest.mark.parametrize(("persona", "golden"), GOLDENS,
+                         ids=[f"{p}:{g.expect.outcome}:{g.name[:30]}" for p, g in GOLDENS])
+def test_a_scripted_call_reaches_the_goldens_outcome(tmp_path, persona, golden):
+    result = practice(tmp_path, persona, golden.replies, golden.seed)
+    assert result.exit_code == 0, result.output
+    call = json.loads(result.stdout)
+    assert call["outcome"] == golden.expect.outcome
+    assert call["persona"] == persona and call["seed"] == golden.seed
+
+
+def test_every_kind_of_outcome_is_reached(tmp_path):
+    reached = {json.loads(practice(tmp_path, p, g.replies, g.seed).stdout)["outcome"]
+               for p, g in GOLDENS}
+    reached.add(json.loads(practice(tmp_path, "covered-carl", ["How come?"] * 3 +
+                                    ["What issues are you facing with dispatch?"] * 8
+                                    ).stdout)["outcome"])
+    assert reached >= {"hung_up", "callback_agreed", "meeting_agreed", "opted_out",
+                       "trainee_ended", "max_turns"}
+
+
+def test_the_call_record_has_the_documented_shape_and_reads_back_identical(tmp_path):
+    result = practice(tmp_path, "covered-carl",
+                      ["Thank you for your honesty. What issues are you facing with dispatch?",
+                       "Would you mind if I circled back in a few months?"], 3, "--trainee", "ann")
+    call = json.loads(result.stdout)
+    assert {"call_id", "persona", "seed", "outcome", "turns", "scorecard"} <= set(call)
+    assert [t["speaker"] for t in call["turns"]][:3] == ["prospect", "trainee", "prospect"]
+    trainee_turn = call["turns"][1]
+    assert {"started_at", "ended_at", "detections"} <= set(trainee_turn)
+    assert {"gratitude", "explore_issues"} <= set(trainee_turn["detections"])
+    assert set(call["scorecard"]) == {"score", "checks"}
+    shown = runner.invoke(app, ["show", call["call_id"], "--json", "--data-dir", str(tmp_path)])
+    assert json.loads(shown.stdout) == call
+    listed = json.loads(runner.invoke(app, ["history", "--json", "--trainee", "ann",
+                                            "--data-dir", str(tmp_path)]).stdout)
+    assert [c["call_id"] for c in listed] == [call["call_id"]]
+
+
+def test_the_same_seed_and_replies_give_the_same_call(tmp_path):
+    replies = ["Why not?", "How come?", "Thanks, goodbye."]
+    first, second = (json.loads(practice(tmp_path, "covered-carl", replies, 42).stdout)
+                     for _ in range(2))
+    assert [t["text"] for t in first["turns"]] == [t["text"] for t in second["turns"]]
+    assert first["scorecard"] == second["scorecard"]
+
+
+def test_end_of_input_mid_call_ends_saves_and_scores_what_was_said(tmp_path):
+    call = json.loads(practice(tmp_path, "covered-carl", ["Thanks for letting me know."]).stdout)
+    assert call["outcome"] == "trainee_ended"
+    assert call["scorecard"]["checks"]["gratitude"]["verdict"] == "pass"
+
+
+def test_readable_scorecard_with_per_turn_notes_and_rewrite(tmp_path):
+    args = ["practice", "--persona", "covered-carl", "--text", "--seed", "1",
+            "--data-dir", str(tmp_path)]
+    result = runner.invoke(app, args, input="Why aren't you interested?\n",
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "Per-turn notes" in result.stdout
+    assert 'Reply 1: "Why" (Ask "how come", not "why")  Try: How come you\'re not interested?' \
+        in result.stdout
+
+
+@pytest.mark.parametrize(("args", "stdin", "message"), [
+    (["--persona", "nobody"], "", "callsim: unknown persona 'nobody'; available: absurd-al, "),
+    (["--persona", "covered-carl"], b"caf\xe9\n", "callsim: reply line 1 is not valid UTF-8 "
+     "text: type or save replies as UTF-8"),
+])
+def test_bad_input_is_one_line_and_the_call_is_kept(tmp_path, args, stdin, message):
+    result = runner.invoke(app, ["practice", "--text", "--data-dir", str(tmp_path), *args],
+                           input=stdin)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(message)
+    assert len(result.stderr.splitlines()) == 1
+    if "covered-carl" in args:
+        with CallStore.open(tmp_path) as store:
+            (saved,) = store.list_calls()
+            assert saved.outcome == "interrupted" and saved.turns == 1
+
+
+def _start_call_process(tmp_path):
+    env = {**os.environ, "CALLSIM_HOME": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "simulator", "practice", "--persona",
+                             "covered-carl", "--text", "--seed", "5"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    replies = ["Thank you for your honesty.", "How come you feel covered?"]
+    for reply in replies:
+        proc.stdin.write(f"{reply}\n".encode())
+    proc.stdin.flush()
+    return proc, replies
+
+
+def _wait_for_turns(tmp_path, count, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (tmp_path / "callsim.db").exists():
+            with CallStore.open(tmp_path) as store:
+                calls = store.list_calls()
+                if calls and calls[0].turns >= count:
+                    return store.get_call(calls[0].call_id)
+        time.sleep(0.05)
+    raise AssertionError(f"the call never reached {count} turns")
+
+
+def test_killing_the_process_mid_call_keeps_every_finished_turn(tmp_path):
+    proc, replies = _start_call_process(tmp_path)
+    try:
+        call = _wait_for_turns(tmp_path, 5)  # opening + 2 x (reply, reaction)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    with CallStore.open(tmp_path) as store:
+        saved = store.get_call(call.call_id)
+    assert [t.text for t in saved.turns if t.speaker == "trainee"] == replies
+    assert saved.outcome is None  # killed: never finished, but nothing said was lost
+
+
+def test_ctrl_c_mid_call_ends_saves_and_scores(tmp_path):
+    proc, replies = _start_call_process(tmp_path)
+    try:
+        _wait_for_turns(tmp_path, 5)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err.decode()
+    assert b"Traceback" not in err
+    with CallStore.open(tmp_path) as store:
+        (saved,) = store.list_calls()
+        call = store.get_call(saved.call_id)
+    assert call.outcome == "trainee_ended"
+    assert call.scorecard["checks"]["gratitude"]["verdict"] == "pass"
