@@ -8,6 +8,7 @@ and scored.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from collections.abc import Callable
@@ -105,10 +106,8 @@ class CallSession:
     def _trainee_hung_up(self, state: DialogState) -> str:
         reaction = end_call(self.persona, state)
         if reaction.prospect_line:
-            try:
+            with contextlib.suppress(KeyboardInterrupt, CallsimError):
                 self._prospect_says(reaction.prospect_line, reaction.new_state)
-            except (KeyboardInterrupt, CallsimError):
-                pass
         return "trainee_ended"
 
     def _prospect_says(self, line: str, state: DialogState) -> None:
