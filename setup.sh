@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One-step set-up for a fresh Debian or Ubuntu machine (as root, or a user with sudo).
-#   bash setup.sh run    install everything, then run the main job
+#   bash setup.sh run    install everything, then run the main job (callsim demo)
 #   bash setup.sh test   install everything, then run lint and the test suite
 #   bash setup.sh install   just install
 # Idempotent: system packages and the virtual environment (.venv) are installed only when missing
@@ -44,11 +44,9 @@ install_python_packages
 
 case "${1:-install}" in
   run)
-    # A short scripted call: the prospect says no, three sample replies, then the scorecard.
-    printf '%s\n' "Thank you for your honesty. What issues are you facing as it relates to dispatch?" \
-      "How come the routes are still planned by hand?" \
-      "Would you like me to explain briefly, circle back later, or never contact you again?" |
-      exec .venv/bin/callsim practice --persona covered-carl --text --seed 1 --trainee demo ;;
+    # A whole spoken call with no microphone: the prospect speaks, a synthesized trainee
+    # answers through speech recognition, then the scorecard.
+    exec .venv/bin/callsim demo ;;
   test)
     .venv/bin/ruff check simulator tests benchmarks
     exec .venv/bin/python -m pytest -q ;;

@@ -37,12 +37,14 @@ from simulator.cli import score as _score  # noqa: E402
 
 _score.register(app)
 from simulator.cli import calls as _calls  # noqa: E402
+from simulator.cli import demo as _demo  # noqa: E402
 from simulator.cli import devices as _devices  # noqa: E402
 from simulator.cli import models as _models  # noqa: E402
 from simulator.cli import personas as _personas  # noqa: E402
 from simulator.cli import practice as _practice  # noqa: E402
 
 _practice.register(app)
+_demo.register(app)
 _calls.register(app)
 _personas.register(app)
 _models.register(app)

@@ -63,7 +63,7 @@ def practice(
         if text:
             trainee_input, prospect = _typed_engines(console, persona.name)
         else:
-            from simulator.session.voice_call import voice_engines
+            from simulator.session.voice_setup import voice_engines
 
             trainee_input, prospect = voice_engines(
                 console, persona, wav=wav, no_voice=no_voice, engine=engine,

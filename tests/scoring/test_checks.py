@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -11,7 +12,9 @@ import pytest
 from simulator.scoring.scorer import score_text
 from tests.scoring.cases import BY_CHECK, MIXED
 
-DEV_SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "eval" / "replies-dev.jsonl"
+# CI clones the repo with the read-only shared/ folder beside it.
+SHARED = Path(os.environ.get("CALLSIM_SHARED", Path(__file__).resolve().parents[3] / "shared"))
+DEV_SAMPLE = SHARED / "eval" / "replies-dev.jsonl"
 
 
 def recognizer_form(text: str) -> str:

@@ -1,0 +1,200 @@
+"""Per-turn latency of a spoken call, through the real path, with p50 and p95.
+
+    .venv/bin/python benchmarks/turn_latency.py [--replies 24] [--engine pocketsphinx]
+
+Each synthesized reply (espeak-ng, several voices, silence around it) goes through voice activity
+detection and the recognizer exactly as in a call; then scoring and the dialog step, the cached
+speech of the prospect's answer, and (when the test sound server can be started) playback up to
+the first sample reaching the output. Also: `callsim --help` and the time from starting
+`callsim practice` to the prospect's first line. Targets (2 cores): every figure but the
+configured end-of-turn silence p95 <= 100 ms; recognizer real-time factor <= 0.3 (PocketSphinx);
+`--help` <= 250 ms; ready to speak <= 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from simulator.dialog.engine import open_call, step
+from simulator.dialog.validate import get_persona
+from simulator.scoring.detect import detect
+from simulator.session.engines import VoiceSettings
+from simulator.session.voice_call import persona_lines
+from simulator.voice.capture import WavSource
+from simulator.voice.speech_cache import SpeechCache
+from simulator.voice.tts import EspeakSynthesizer, Pyttsx3Synthesizer
+from simulator.voice.vad import EndpointSettings, listen
+from simulator.voice.wavio import concat, resample, silence
+
+ROOT = Path(__file__).resolve().parents[1]
+REPLIES = [
+    "Thank you for your honesty. How come it's not a fit right now?",
+    "I can appreciate that. What issues are you facing as it relates to dispatch?",
+    "Would you mind if I circled back in a few months?",
+    "Thanks so much. What are your biggest challenges?",
+    "Why not? Everybody in your industry uses us.",
+    "Tell me more about that.",
+    "I'll call you on Monday.",
+    "Would you like me to explain briefly, circle back later, or never contact you again?",
+]
+VOICES = [VoiceSettings(150, 50, "male", "en-us"), VoiceSettings(165, 60, "female", "en-us"),
+          VoiceSettings(140, 40, "male", "en-gb")]
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def row(name: str, values: list[float], unit: str = "ms", scale: float = 1000.0) -> None:
+    print(f"  {name:<44} p50 {pct(values, .5) * scale:8.1f} {unit}   "
+          f"p95 {pct(values, .95) * scale:8.1f} {unit}   (n={len(values)})")
+
+
+class TimedRecognizer:
+    """Wraps a recognizer to time streaming and finalization separately."""
+
+    def __init__(self, inner):
+        self.inner, self.streaming, self.final = inner, 0.0, 0.0
+
+    def start(self, rate):
+        self.streaming = self.final = 0.0
+        self.inner.start(rate)
+
+    def accept(self, pcm):
+        started = time.perf_counter()
+        partial = self.inner.accept(pcm)
+        self.streaming += time.perf_counter() - started
+        return partial
+
+    def finish(self):
+        started = time.perf_counter()
+        transcript = self.inner.finish()
+        self.final = time.perf_counter() - started
+        return transcript
+
+
+def sound_server_env() -> dict | None:
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "soundserver.sh"), "start"],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return None
+    env = {}
+    for line in done.stdout.splitlines():
+        if line.startswith("export "):
+            key, _, value = line[7:].partition("=")
+            env[key] = value
+    return env
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--replies", type=int, default=24)
+    parser.add_argument("--engine", default="pocketsphinx")
+    args = parser.parse_args()
+    from simulator.models.paths import models_dir
+    from simulator.voice.recognizers import make_recognizer
+
+    server = sound_server_env()
+    if server:
+        os.environ.update(server)
+    persona = get_persona("covered-carl").persona
+    cache_dir = tempfile.mkdtemp(prefix="callsim-bench-")
+    cold_start = ready_to_speak(cache_dir)  # nothing rendered yet: renders every line first
+    voice = persona.voice.settings()
+    fresh = SpeechCache(Pyttsx3Synthesizer(), tempfile.mkdtemp(prefix="callsim-cold-"))
+    cold = []
+    for line in persona_lines(persona):
+        started = time.perf_counter()
+        fresh.get(line, voice)
+        cold.append(time.perf_counter() - started)
+    speech = SpeechCache(Pyttsx3Synthesizer(), Path(cache_dir) / "speech")
+    espeak = EspeakSynthesizer()
+    recognizer = TimedRecognizer(make_recognizer(args.engine, models_dir()))
+    settings = EndpointSettings()
+    waits, finals, rtfs, scoring, synthesis, first_sample = [], [], [], [], [], []
+    sink = None
+    if server:
+        from simulator.voice.playback import SoundDeviceSink
+
+        sink = SoundDeviceSink()
+    for index in range(args.replies):
+        text = REPLIES[index % len(REPLIES)]
+        audio = resample(espeak.render(text, VOICES[index % len(VOICES)]), 16000)
+        source = WavSource(concat(silence(0.8), audio, silence(1.5)))
+        recognizer.start(16000)
+        captured = listen(source, settings, lambda _level, pcm: recognizer.accept(pcm))
+        transcript = recognizer.finish()
+        end_of_speech = captured.speech_start + captured.duration
+        waits.append(captured.heard - end_of_speech)
+        finals.append(recognizer.final)
+        rtfs.append((recognizer.streaming + recognizer.final) / source.audio.seconds)
+        started = time.perf_counter()
+        state, _ = open_call(persona, index)
+        reaction = step(persona, state, transcript.text, detect(transcript.text,
+                                                                transcript.words).names)
+        scoring.append(time.perf_counter() - started)
+        line = reaction.prospect_line or persona.opening[0]
+        started = time.perf_counter()
+        answer = speech.get(line, voice)
+        synthesis.append(time.perf_counter() - started)
+        if sink is not None:
+            turn_done = time.monotonic()
+            sink.play(answer)
+            first_sample.append(sink.last_first_sample_at - turn_done + recognizer.final
+                                + scoring[-1] + synthesis[-1])
+    print(f"turn latency over {args.replies} synthesized replies, {recognizer.inner.name}:")
+    row("end-of-turn wait (configured silence 0.6 s)", waits)
+    row("recognition finalization", finals)
+    row("scoring and dialog", scoring)
+    row("prospect speech (cached, pre-rendered)", synthesis)
+    row("prospect speech rendered cold (not on the turn)", cold)
+    if first_sample:
+        row("end of turn -> first sample at the output", first_sample)
+    else:
+        print("  end of turn -> first sample at the output: no sound server (install pulseaudio)")
+    row("recognizer real-time factor", rtfs, unit="x", scale=1.0)
+    help_times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        subprocess.run([str(Path(sys.executable).with_name("callsim")), "--help"],
+                       capture_output=True, check=True)
+        help_times.append(time.perf_counter() - started)
+    print(f"  callsim --help: median {statistics.median(help_times) * 1000:.0f} ms")
+    print(f"  ready to speak after `practice` starts: {ready_to_speak(cache_dir) * 1000:.0f} ms "
+          f"(first run on a machine, rendering every line: {cold_start * 1000:.0f} ms)")
+
+
+def ready_to_speak(cache_dir: str) -> float:
+    """Seconds from starting `callsim practice --wav` until the prospect's first line."""
+    wav = Path(cache_dir) / "reply.wav"
+    if wav.exists():
+        wav.unlink()
+    from simulator.voice.wavio import write_wav
+
+    write_wav(wav, concat(silence(0.5), resample(EspeakSynthesizer().render(
+        "Thank you for your honesty.", VOICES[0]), 16000), silence(1.0)))
+    env = {**os.environ, "CALLSIM_HOME": cache_dir, "CALLSIM_CACHE": cache_dir, "COLUMNS": "200"}
+    started = time.perf_counter()
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("callsim")), "practice",
+                             "--persona", "covered-carl", "--seed", "1", "--wav", str(wav)],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+    ready = None
+    for line in proc.stdout:
+        if line.startswith("Carl Jensen:"):
+            ready = time.perf_counter() - started
+            break
+    proc.kill()
+    proc.wait()
+    return ready if ready is not None else float("nan")
+
+
+if __name__ == "__main__":
+    main()

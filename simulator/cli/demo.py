@@ -1,0 +1,66 @@
+"""`callsim demo`: a whole spoken call with no microphone: a scripted trainee answers."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from simulator.cli.options import DataDir, Json, Rubric
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+
+
+def demo(
+    persona_id: Annotated[str, typer.Option("--persona", help="The persona to call.")
+                          ] = "covered-carl",
+    seed: Annotated[int, typer.Option("--seed", help="Make the call repeatable.")] = 1,
+    engine: Annotated[str | None, typer.Option(
+        "--engine", help="Speech recognizer: vosk or pocketsphinx (default: best installed).")
+    ] = None,
+    no_voice: Annotated[bool, typer.Option("--no-voice", help="Print the prospect's lines.")
+                        ] = False,
+    input_device: Annotated[str | None, typer.Option("--input-device")] = None,
+    output_device: Annotated[str | None, typer.Option("--output-device")] = None,
+    as_json: Json = False,
+    data_dir: DataDir = None,
+    rubric_path: Rubric = None,
+) -> None:
+    """Play a whole call: the prospect speaks, a synthesized trainee answers through the same
+    speech recognition path, and the scorecard follows."""
+    from rich.console import Console
+
+    from simulator.cli.render import print_call
+    from simulator.dialog.validate import get_persona
+    from simulator.scoring.rubric import load_rubric
+    from simulator.session.call import CallOptions, CallSession
+    from simulator.session.voice_setup import demo_engines
+    from simulator.storage.calls import CallStore
+
+    console = Console(stderr=as_json, highlight=False)
+    persona = get_persona(persona_id).persona
+    rubric = load_rubric(rubric_path)
+    trainee_input, prospect, route = demo_engines(console, persona, engine, input_device,
+                                                  output_device, no_voice)
+    route_text = ("played through the speakers into the microphone" if route == "looped"
+                  else "fed straight to the speech recognizer")
+    console.print(f"Demo call with {persona.name}: the trainee's replies are synthesized and "
+                  f"{route_text}.", style="dim")
+    options = CallOptions(seed=seed, trainee="demo", mode="demo", rubric=rubric)
+    with CallStore.open(data_dir) as store:
+        record = CallSession(persona, store, trainee_input, prospect, options,
+                             on_turn=_echo_trainee(console)).run()
+    if as_json:
+        typer.echo(json.dumps(record.to_json(), ensure_ascii=False))
+    else:
+        print_call(console, record.to_json(), rubric)
+
+
+def _echo_trainee(console):
+    def echo(turn) -> None:
+        if turn.speaker == "trainee":
+            console.print(f"[bold blue]Trainee (heard):[/] {turn.text}", highlight=False)
+    return echo

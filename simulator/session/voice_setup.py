@@ -1,0 +1,158 @@
+"""Assemble the engines for a spoken call (`practice` without --text) and for `callsim demo`."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from simulator.dialog.persona import Persona
+from simulator.session.engines import Audio, AudioSource, VoiceSettings
+from simulator.session.text_io import PrintedProspect
+from simulator.session.voice_call import (
+    SpokenReplies,
+    level_meter,
+    output_available,
+    persona_lines,
+    prepare_speech,
+    repeat,
+    wav_sources,
+)
+
+DEMO_TRAINEE_VOICE = VoiceSettings(rate=160, pitch=60, gender="female", variant="en-us")
+
+
+def _scan_devices() -> None:
+    """Devices as they are now (PortAudio lists them once, maybe before a sound server ran)."""
+    from simulator.errors import AudioError
+    from simulator.voice import devices
+
+    with contextlib.suppress(AudioError):
+        devices.refresh()
+
+
+def _recognizer(console, engine: str | None, script: list[str] | None = None):
+    from simulator.models.paths import models_dir
+    from simulator.voice.recognizers import available_engine, make_recognizer
+
+    grammar = None
+    if script and available_engine(engine, models_dir()).engine == "pocketsphinx":
+        grammar = script_grammar(script)
+        console.print("PocketSphinx listens for the demo script's sentences only; a Vosk model "
+                      "recognizes open speech.", style="dim")
+    recognizer = make_recognizer(engine, models_dir(), grammar=grammar)
+    if getattr(recognizer, "notice", None):
+        console.print(recognizer.notice, style="yellow")
+    return recognizer
+
+
+def _prospect(console, persona: Persona, no_voice: bool, output_device: str | None,
+              source: AudioSource | None = None):
+    """Spoken lines when there is an output device, else printed ones (with a notice)."""
+    if not no_voice and not output_available(output_device):
+        console.print("No audio output device: the prospect's lines are printed instead.",
+                      style="yellow")
+        no_voice = True
+    if no_voice:
+        return PrintedProspect(console, persona.name), None
+    from simulator.voice.playback import SoundDeviceSink, SpokenProspect
+
+    voice = persona.voice.settings()
+    cache = prepare_speech(console, [(line, voice) for line in persona_lines(persona)])
+    sink = SoundDeviceSink(output_device)
+    printed = PrintedProspect(console, persona.name)
+    spoken = SpokenProspect(cache, sink, source)
+
+    class ShownAndSpoken:
+        def say(self, text: str, voice_settings: VoiceSettings) -> None:
+            printed.say(text, voice_settings)
+            spoken.say(text, voice_settings)
+
+    return ShownAndSpoken(), sink
+
+
+def voice_engines(console, persona: Persona, wav: list[Path] | None, no_voice: bool,
+                  engine: str | None, input_device: str | None, output_device: str | None):
+    """(TraineeInput, ProspectOutput) for `practice` from WAV files or the microphone."""
+    recognizer = _recognizer(console, engine)
+    _scan_devices()
+    if wav:
+        sources = wav_sources(wav)
+        prospect, _sink = _prospect(console, persona, no_voice, output_device)
+        return SpokenReplies(sources, recognizer, source_name="wav"), prospect
+    from simulator.voice.capture import MicrophoneSource
+
+    microphone = MicrophoneSource(input_device).open()
+    prospect, _sink = _prospect(console, persona, no_voice, output_device, microphone)
+    console.print("Speak your reply after the prospect; a pause ends it. Ctrl-C hangs up.",
+                  style="dim")
+    return SpokenReplies(repeat(microphone), recognizer, show=level_meter(console)), prospect
+
+
+def script_grammar(sentences: list[str]) -> str:
+    """A JSGF grammar accepting exactly these sentences (lower case, no punctuation)."""
+    import re
+
+    options = sorted({" ".join(re.findall(r"[a-z']+", s.lower())) for s in sentences} - {""})
+    return "#JSGF V1.0;\ngrammar script;\npublic <reply> = " + " | ".join(options) + " ;\n"
+
+
+def demo_script(persona: Persona) -> list[str]:
+    """Every trainee line the persona's golden conversations use: the demo's vocabulary."""
+    return [reply for golden in persona.golden for reply in golden.replies]
+
+
+def demo_replies(persona: Persona) -> list[str]:
+    """The scripted trainee: the persona's first golden conversation with a good outcome."""
+    good = ("meeting_agreed", "callback_agreed", "opted_out")
+    for golden in persona.golden:
+        if golden.expect.outcome in good:
+            return list(golden.replies)
+    return list(persona.golden[0].replies) if persona.golden else ["Thank you for your time."]
+
+
+def _synthesized(console, replies: list[str]) -> list[Audio]:
+    cache = prepare_speech(console, [(reply, DEMO_TRAINEE_VOICE) for reply in replies])
+    return [cache.get(reply, DEMO_TRAINEE_VOICE) for reply in replies]
+
+
+def _played_into_microphone(audios: list[Audio], sink, microphone) -> Iterator[AudioSource]:
+    """Each scripted reply is played on the output while the microphone listens for it."""
+    for audio in audios:
+        player = threading.Timer(0.3, sink.play, args=(audio,))
+        player.start()
+        yield microphone
+        player.join()
+
+
+def demo_engines(console, persona: Persona, engine: str | None, input_device: str | None,
+                 output_device: str | None, no_voice: bool = False):
+    """The demo's engines: through speakers and microphone when there are any, else direct."""
+    from simulator.voice.capture import WavSource
+
+    recognizer = _recognizer(console, engine, demo_script(persona))
+    audios = _synthesized(console, demo_replies(persona))
+    _scan_devices()
+    looped = not no_voice and output_available(output_device) and _input_available(input_device)
+    if looped:
+        from simulator.voice.capture import MicrophoneSource
+
+        microphone = MicrophoneSource(input_device).open()
+        prospect, sink = _prospect(console, persona, no_voice, output_device, microphone)
+        sources = _played_into_microphone(audios, sink, microphone)
+        return SpokenReplies(sources, recognizer, source_name="demo"), prospect, "looped"
+    prospect, _sink = _prospect(console, persona, no_voice, output_device)
+    sources = iter([WavSource(audio) for audio in audios])
+    return SpokenReplies(sources, recognizer, source_name="demo"), prospect, "direct"
+
+
+def _input_available(device: str | None) -> bool:
+    from simulator.errors import AudioError
+    from simulator.voice import devices
+
+    try:
+        return devices.resolve_device(device, "input") is not None or any(
+            d.channels("input") > 0 for d in devices.list_devices())
+    except AudioError:
+        return False
