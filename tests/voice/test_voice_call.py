@@ -3,6 +3,7 @@ test sound server, and every microphone fault ending in one line with the call s
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -164,7 +165,7 @@ def test_a_microphone_lost_mid_call_keeps_the_turns_already_spoken(tmp_path, spe
     trainee = SpokenReplies(repeat(_VanishingMicrophone(reply)), PocketSphinxRecognizer())
     with CallStore.open(tmp_path) as store:
         session = CallSession(persona, store, trainee,
-                              PrintedProspect(Console(file=open(os.devnull, "w")), "Carl"),
+                              PrintedProspect(Console(file=io.StringIO()), "Carl"),
                               CallOptions(seed=1, mode="mic"))
         with pytest.raises(AudioError, match="stopped delivering audio"):
             session.run()
