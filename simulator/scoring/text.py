@@ -33,7 +33,7 @@ CONTRACTIONS = {
     "alright": "all right", "thankyou": "thank you", "im": "i am", "ive": "i have",
     "dont": "do not", "cant": "can not", "thats": "that is", "whats": "what is",
     "youre": "you are", "id": "i would", "ill": "i will", "u": "you", "ya": "you",
-    "candour": "candor", "why's": "why is", "why'd": "why did", "how'd": "how did",
+    "candour": "candor", "why's": "why is", "whys": "why is", "why'd": "why did", "how'd": "how did",
     "what'd": "what did", "where'd": "where did", "who'd": "who would", "howcome": "how come",
     "there're": "there are", "ok'd": "ok would",
 }
