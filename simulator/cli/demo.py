@@ -51,8 +51,11 @@ def demo(
                   f"{route_text}.", style="dim")
     options = CallOptions(seed=seed, trainee="demo", mode="demo", rubric=rubric)
     with CallStore.open(data_dir) as store:
-        record = CallSession(persona, store, trainee_input, prospect, options,
-                             on_turn=_echo_trainee(console)).run()
+        try:
+            record = CallSession(persona, store, trainee_input, prospect, options,
+                                 on_turn=_echo_trainee(console)).run()
+        finally:
+            trainee_input.close()
     if as_json:
         typer.echo(json.dumps(record.to_json(), ensure_ascii=False))
     else:

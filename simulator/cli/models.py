@@ -67,15 +67,20 @@ def download(
     from simulator.models.download import download_model
     from simulator.models.paths import models_dir
 
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-               TransferSpeedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(name, total=None)
+    folder = models_dir()
+    console = Console(stderr=True)
+    if not console.is_terminal:  # no bar in logs and pipes
+        result = download_model(name, folder)
+    else:
+        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                   TransferSpeedColumn())
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task(name, total=None)
 
-        def progress(done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total)
+            def progress(done: int, total: int | None) -> None:
+                bar.update(task, completed=done, total=total)
 
-        result = download_model(name, models_dir(), progress=progress)
+            result = download_model(name, folder, progress=progress)
     typer.echo(f"Installed {result.model.name} ({_size(result.model.size)}) in "
                f"{result.model.path.parent}; {result.checked}.")
 

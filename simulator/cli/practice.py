@@ -69,7 +69,10 @@ def practice(
                 console, persona, wav=wav, no_voice=no_voice, engine=engine,
                 input_device=input_device, output_device=output_device)
         session = CallSession(persona, store, trainee_input, prospect, options)
-        record = session.run()
+        try:
+            record = session.run()
+        finally:
+            getattr(trainee_input, "close", lambda: None)()
     if as_json:
         typer.echo(json.dumps(record.to_json(), ensure_ascii=False))
     else:

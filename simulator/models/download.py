@@ -7,6 +7,7 @@ checksum check is deleted. The model folder appears only after a complete, verif
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import os
@@ -75,9 +76,13 @@ def download_model(
     checked = _verify(part, known)
     try:
         model = install_zip(part, models, name)
-    finally:
+    except ModelError:
         # A complete download that does not install would fail the same way when resumed.
         part.unlink(missing_ok=True)
+        raise
+    part.unlink()
+    with contextlib.suppress(OSError):
+        part.parent.rmdir()  # only if no other download is pending
     return Downloaded(model, checked)
 
 

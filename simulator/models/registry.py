@@ -128,7 +128,9 @@ def find_installed(models: Path, name: str) -> InstalledModel:
 
 
 def english_model(models: Path) -> InstalledModel | None:
-    """The English model auto mode uses: a known (downloadable) one first, then by name."""
+    """The English model auto mode uses: known ones in catalog order (the default first), then
+    any other by name."""
+    order = list(CATALOG)
     english = [m for m in installed_models(models) if m.english]
-    english.sort(key=lambda m: (m.name not in CATALOG, m.name))
+    english.sort(key=lambda m: (order.index(m.name) if m.name in order else len(order), m.name))
     return english[0] if english else None

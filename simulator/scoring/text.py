@@ -33,7 +33,8 @@ CONTRACTIONS = {
     "alright": "all right", "thankyou": "thank you", "im": "i am", "ive": "i have",
     "dont": "do not", "cant": "can not", "thats": "that is", "whats": "what is",
     "youre": "you are", "id": "i would", "ill": "i will", "u": "you", "ya": "you",
-    "candour": "candor", "why's": "why is", "whys": "why is", "why'd": "why did", "how'd": "how did",
+    "candour": "candor", "why's": "why is", "whys": "why is", "why'd": "why did",
+    "how'd": "how did",
     "what'd": "what did", "where'd": "where did", "who'd": "who would", "howcome": "how come",
     "there're": "there are", "ok'd": "ok would",
 }
@@ -65,6 +66,7 @@ CLAUSE_STARTS = (
 _SUBORDINATORS = frozenset({"when", "where", "which", "who", "whose"})
 # Only these after an auxiliary start a new question mid-text ("our price is the lowest" stays).
 _SPLIT_SUBJECTS = frozenset({"you", "i", "we", "it", "there"})
+_INVERTED_SUBJECTS = frozenset({"you", "i", "we", "they", "your", "the", "our", "their"})
 _STARTS_BY_HEAD: dict[str, tuple[tuple[str, ...], ...]] = {}
 for _start in CLAUSE_STARTS:
     _STARTS_BY_HEAD[_start[0]] = (*_STARTS_BY_HEAD.get(_start[0], ()), _start)
@@ -216,7 +218,7 @@ def _starts_clause(tokens: list[Token], index: int, sentence_start: int) -> bool
 
 def _inverted(words: list[str]) -> bool:
     """A wh-phrase followed by auxiliary + subject: "what issues are you" asks directly."""
-    return any(words[i] in AUXILIARIES and words[i + 1] in _SPLIT_SUBJECTS - {"it", "there"}
+    return any(words[i] in AUXILIARIES and words[i + 1] in _INVERTED_SUBJECTS
                for i in range(1, min(len(words) - 1, 3)))
 
 

@@ -40,8 +40,9 @@ class SpokenReplies:
     """
 
     def __init__(self, sources: Iterator[AudioSource], recognizer: Recognizer, settings=None,
-                 show=None, source_name: str = "mic"):
+                 show=None, source_name: str = "mic", on_close=None):
         self.sources = sources
+        self.on_close = on_close  # releases the microphone when the call is over
         self.recognizer = recognizer
         self.settings = settings
         self.show = show  # called with (level, partial transcript) while the trainee speaks
@@ -70,6 +71,12 @@ class SpokenReplies:
                              delay=captured.speech_start, duration=captured.duration,
                              source=self.source_name)
         return None
+
+
+    def close(self) -> None:
+        if self.on_close is not None:
+            self.on_close()
+            self.on_close = None
 
 
 def wav_sources(paths: list[Path]) -> Iterator[AudioSource]:

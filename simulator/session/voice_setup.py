@@ -87,7 +87,8 @@ def voice_engines(console, persona: Persona, wav: list[Path] | None, no_voice: b
     prospect, _sink = _prospect(console, persona, no_voice, output_device, microphone)
     console.print("Speak your reply after the prospect; a pause ends it. Ctrl-C hangs up.",
                   style="dim")
-    return SpokenReplies(repeat(microphone), recognizer, show=level_meter(console)), prospect
+    return SpokenReplies(repeat(microphone), recognizer, show=level_meter(console),
+                         on_close=microphone.close), prospect
 
 
 def script_grammar(sentences: list[str]) -> str:
@@ -141,7 +142,8 @@ def demo_engines(console, persona: Persona, engine: str | None, input_device: st
         microphone = MicrophoneSource(input_device).open()
         prospect, sink = _prospect(console, persona, no_voice, output_device, microphone)
         sources = _played_into_microphone(audios, sink, microphone)
-        return SpokenReplies(sources, recognizer, source_name="demo"), prospect, "looped"
+        return (SpokenReplies(sources, recognizer, source_name="demo", on_close=microphone.close),
+                prospect, "looped")
     prospect, _sink = _prospect(console, persona, no_voice, output_device)
     sources = iter([WavSource(audio) for audio in audios])
     return SpokenReplies(sources, recognizer, source_name="demo"), prospect, "direct"

@@ -3,6 +3,11 @@
 PocketSphinx does badly on audio with exact digital silence (synthetic speech, WAV replies):
 its feature normalisation is thrown by frames of zeros. A low, seeded noise floor mixed in before
 decoding fixes most of that (see benchmarks/asr_wer.py for the measured effect).
+
+Its live cepstral mean (CMN) starts from the model's default, which is far from real speech, so
+the first words of an utterance were lost ("thank you" -> "very few"). Carrying the estimate from
+turn to turn fixes that but makes a turn's transcript depend on the turns before it; instead every
+turn starts from a fixed, calibrated mean (`benchmarks/asr_wer.py --calibrate` derives it).
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ NOISE_FLOOR_DB = 25.0  # noise this far below the speech level
 NOMINAL_SPEECH_DBFS = -26.0  # assumed level until speech has been heard
 VOICED_DBFS = -50.0  # 10 ms frames louder than this count towards the speech level
 NOISE_SEED = 20240611
+PARTIAL_EVERY = 0.2  # seconds of audio between partial hypotheses (each costs a backtrace)
+# Cepstral mean after espeak-ng en-us reading "The North Wind and the Sun" with the noise floor.
+CMN_INIT = "61.44,-2.60,-1.79,12.62,-2.52,-0.74,-4.41,-16.46,-8.37,-5.13,3.82,1.22,-5.66"
 
 _decoder = None  # one per process: building it loads the models (about a second)
 _grammars: set[str] = set()
@@ -31,7 +39,8 @@ def _shared_decoder():
     if _decoder is None:
         ps = require("pocketsphinx")
         try:
-            _decoder = ps.Decoder(samprate=DECODER_RATE, loglevel="FATAL")
+            _decoder = ps.Decoder(samprate=DECODER_RATE, loglevel="FATAL", cmninit=CMN_INIT,
+                                  remove_noise=False)
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"cannot load the PocketSphinx model ({exc}); reinstall it with: "
                              f".venv/bin/pip install --force-reinstall pocketsphinx") from exc
@@ -65,7 +74,7 @@ class NoiseFloor:
         self._gain = 10 ** (-below_db / 20)
         self._rng = np.random.default_rng(seed)
         self._held = np.zeros(0, dtype=np.float32)
-        self._voiced_energy = 0.0
+        self._voiced_energy = 0
         self._voiced_frames = 0
 
     def process(self, samples, last: bool = False):
@@ -77,17 +86,22 @@ class NoiseFloor:
             return samples
         level = self._levels(samples)
         noise = self._rng.standard_normal(whole).astype(np.float32)
-        return samples + noise * np.repeat(level, self.FRAME)[:whole] * self._gain
+        scale = (np.repeat(level, self.FRAME)[:whole] * self._gain).astype(np.float32)
+        return samples.astype(np.float32) + noise * scale
 
     def _levels(self, samples):
-        """Per-frame speech level: RMS over the voiced frames so far (a nominal level before)."""
+        """Per-frame speech level: RMS over the voiced frames so far (a nominal level before).
+
+        Energies are summed as integers so the sums do not depend on where chunks were cut.
+        """
         np = self._np
         padded = np.pad(samples, (0, -len(samples) % self.FRAME))
-        energy = (padded.reshape(-1, self.FRAME).astype(np.float64) ** 2).mean(axis=1)
-        voiced = energy > (32768 * 10 ** (VOICED_DBFS / 20)) ** 2
-        sums = self._voiced_energy + np.cumsum(np.where(voiced, energy, 0.0))
+        energy = np.rint((padded.reshape(-1, self.FRAME).astype(np.float64) ** 2).mean(axis=1))
+        energy = energy.astype(np.int64)
+        voiced = energy > int((32768 * 10 ** (VOICED_DBFS / 20)) ** 2)
+        sums = self._voiced_energy + np.cumsum(np.where(voiced, energy, 0))
         counts = self._voiced_frames + np.cumsum(voiced)
-        self._voiced_energy, self._voiced_frames = float(sums[-1]), int(counts[-1])
+        self._voiced_energy, self._voiced_frames = int(sums[-1]), int(counts[-1])
         nominal = (32768 * 10 ** (NOMINAL_SPEECH_DBFS / 20)) ** 2
         return np.sqrt(np.where(counts > 0, sums / np.maximum(counts, 1), nominal))
 
@@ -108,6 +122,8 @@ class PocketSphinxRecognizer:
     def start(self, rate: int) -> None:
         np = require("numpy")
         self._np = np
+        self._rate = rate
+        self._partial, self._unreported = "", 0.0
         self._resampler = None
         if rate != DECODER_RATE:
             soxr = require("soxr")
@@ -119,6 +135,9 @@ class PocketSphinxRecognizer:
             decoder.end_utt()
         if decoder.current_search() != (self._search or "_default"):
             decoder.activate_search(self._search)
+        # Fresh feature extraction (normalisation from CMN_INIT) for every turn, so a reply
+        # decodes the same way whatever came before it.
+        decoder.reinit_feat()
         decoder.start_utt()
         _open_utterance = self._started = True
 
@@ -126,8 +145,12 @@ class PocketSphinxRecognizer:
         if not self._started:
             self.start(DECODER_RATE)
         self._feed(pcm, last=False)
-        hyp = self._decoder.hyp()
-        return _clean_text(hyp.hypstr) if hyp else ""
+        self._unreported += len(pcm) / 2 / self._rate
+        if self._unreported >= PARTIAL_EVERY:
+            self._unreported = 0.0
+            hyp = self._decoder.hyp()
+            self._partial = _clean_text(hyp.hypstr) if hyp else ""
+        return self._partial
 
     def finish(self) -> Transcript:
         if not self._started:

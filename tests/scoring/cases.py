@@ -314,3 +314,8 @@ MORE = [
     ("Or would you rather not hear from us at all?", {"opt_out": "pass"}),
 ]
 MIXED += MORE
+MIXED += [
+    ("thank you for letting me know what are your biggest challenges",
+     {"gratitude": "pass", "explore_issues": "pass", "i_free_questions": "pass"}),
+    ("let me know what the issue is", {"i_free_questions": "n/a"}),
+]

