@@ -42,10 +42,12 @@ from simulator.cli import devices as _devices  # noqa: E402
 from simulator.cli import models as _models  # noqa: E402
 from simulator.cli import personas as _personas  # noqa: E402
 from simulator.cli import practice as _practice  # noqa: E402
+from simulator.cli import rubric as _rubric  # noqa: E402
 
 _practice.register(app)
 _demo.register(app)
 _calls.register(app)
 _personas.register(app)
+_rubric.register(app)
 _models.register(app)
 _devices.register(app)

@@ -58,7 +58,8 @@ class Detections:
 
 
 @lru_cache(maxsize=1)
-def _default_rubric() -> Rubric:
+def default_rubric() -> Rubric:
+    """The rubric library calls use when given none, looked up once per process."""
     return load_rubric()
 
 
@@ -100,7 +101,7 @@ def _is_question_form(words: list[str]) -> bool:
 
 def detect(text: str, words: Sequence | None = None, rubric: Rubric | None = None) -> Detections:
     """Detections for one reply. `words` are recognizer words with .text/.start/.end."""
-    rubric = rubric or _default_rubric()
+    rubric = rubric or default_rubric()
     correct = _correctors.get(id(rubric))
     if correct is None:
         correct = _correctors[id(rubric)] = _corrector(rubric)

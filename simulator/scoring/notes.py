@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from simulator.scoring.rubric import Rubric, load_rubric
+from simulator.scoring.detect import default_rubric
+from simulator.scoring.rubric import Rubric
 from simulator.scoring.scorer import score_text
 
 
@@ -20,7 +21,7 @@ class TurnNote:
 
 def turn_notes(replies: Sequence[str], rubric: Rubric | None = None) -> list[TurnNote]:
     """A note for each thing said that fails a check (absences are the scorecard's business)."""
-    rubric = rubric or load_rubric()
+    rubric = rubric or default_rubric()
     notes = []
     for turn, text in enumerate(replies):
         for check, result in score_text(text, rubric=rubric).checks.items():

@@ -7,17 +7,21 @@ before it optional, `{name}` inserts a word list from the rubric's `lexicon`.
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from simulator.errors import Problem, RubricError
 from simulator.scoring.text import CONTRACTIONS
+from simulator.yamlfile import FileFormat, Marks, load_model, suggest
 
 DEFAULT_RUBRIC = Path(__file__).with_name("rubric.yaml")
+RUBRIC_ENV = "CALLSIM_RUBRIC"
+RUBRIC_FILENAME = "rubric.yaml"  # a trainer's rubric in the data directory
 
 CHECK_IDS: tuple[str, ...] = (
     "gratitude", "how_come_not_why", "i_free_questions", "permission_close", "explore_issues",
@@ -42,17 +46,20 @@ class DetectionRule(_Strict):
     scope: Literal["any", "question", "statement"] = "any"
 
 
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
 class Advice(_Strict):
-    pass_: str = Field(alias="pass", min_length=1)
-    fail: str = Field(min_length=1)
-    na: str = Field(default="Not applicable to this call.", alias="n/a")
+    pass_: Text = Field(alias="pass")
+    fail: Text
+    na: Text = Field(default="Not applicable to this call.", alias="n/a")
 
     def for_verdict(self, verdict: str) -> str:
         return {"pass": self.pass_, "fail": self.fail}.get(verdict, self.na)
 
 
 class Check(_Strict):
-    title: str
+    title: Text
     weight: float = Field(ge=0, le=100)
     advice: Advice
 
@@ -67,44 +74,6 @@ class Rubric(_Strict):
     small_talk: list[str] = Field(default_factory=list)
     detections: dict[str, DetectionRule]
     checks: dict[str, Check]
-
-    @field_validator("detections")
-    @classmethod
-    def _known_detections(cls, value: dict[str, DetectionRule]):
-        unknown = sorted(set(value) - set(PHRASE_DETECTIONS))
-        missing = [name for name in PHRASE_DETECTIONS if name not in value]
-        if unknown:
-            known = ", ".join(PHRASE_DETECTIONS)
-            raise ValueError(f"unknown detection {unknown[0]!r} (known: {known})")
-        if missing:
-            raise ValueError(f"missing detection {missing[0]!r}: every detection needs phrases")
-        return value
-
-    @field_validator("checks")
-    @classmethod
-    def _known_checks(cls, value: dict[str, Check]):
-        unknown = sorted(set(value) - set(CHECK_IDS))
-        missing = [name for name in CHECK_IDS if name not in value]
-        if unknown:
-            raise ValueError(f"unknown check {unknown[0]!r} (known: {', '.join(CHECK_IDS)})")
-        if missing:
-            raise ValueError(f"missing check {missing[0]!r}: every check needs a weight and advice")
-        return value
-
-    def phrase_problems(self) -> list[tuple[tuple, str]]:
-        """(location, message) for every phrase that does not compile."""
-        found = []
-        places = [(("question_frames", i), p) for i, p in enumerate(self.question_frames)]
-        places += [(("small_talk", i), p) for i, p in enumerate(self.small_talk)]
-        for name, rule in self.detections.items():
-            places += [(("detections", name, "phrases", i), p) for i, p in enumerate(rule.phrases)]
-            places += [(("detections", name, "except", i), p) for i, p in enumerate(rule.except_)]
-        for loc, phrase in places:
-            try:
-                self.compile([phrase])
-            except ValueError as exc:
-                found.append((loc, str(exc)))
-        return found
 
     def compile(self, phrases: list[str], where: str = "") -> re.Pattern[str] | None:
         if not phrases:
@@ -121,8 +90,9 @@ class Rubric(_Strict):
 
     def _lexicon_group(self, name: str, where: str) -> str:
         if name not in self.lexicon:
+            known = sorted(self.lexicon)
             raise ValueError(f"unknown word list {{{name}}} (the lexicon has: "
-                             f"{', '.join(sorted(self.lexicon)) or 'nothing'})")
+                             f"{', '.join(known) or 'nothing'}){suggest(name, known)}")
         return "(?:" + "|".join(normalize_phrase(w) for w in self.lexicon[name]) + ")"
 
     @cached_property
@@ -159,23 +129,128 @@ def normalize_phrase(phrase: str) -> str:
     return _WORDISH.sub(lambda m: CONTRACTIONS.get(m.group(), m.group()), phrase)
 
 
-_cache: dict[Path, Rubric] = {}
+RUBRIC_FORMAT = FileFormat(
+    error=RubricError,
+    called="a rubric (keys like 'version:', 'detections:', 'checks:')",
+    empty_fix="start from the shipped rubric with 'callsim rubric init'",
+    fixes={
+        "version": "add 'version: 1' at the top",
+        "question_frames": "add 'question_frames:' with at least one phrase",
+        "detections": "add 'detections:' with the phrases of every detection",
+        "checks": "add 'checks:' with a title, weight and advice for every check",
+        "phrases": "add 'phrases: [...]' with at least one phrase",
+        "title": "add the name shown on scorecards, e.g. 'title: Thank them for the \"no\"'",
+        "weight": "add 'weight: <0..100>' saying how much the check counts",
+        "advice": "add 'advice:' with the 'pass:' and 'fail:' texts",
+        "pass": "add 'pass: <what the trainee reads when the check passes>'",
+        "fail": "add 'fail: <what the trainee reads when the check fails>'",
+    },
+    aliases={
+        "thanks": "gratitude", "how_come": "how_come_not_why", "why": "how_come_not_why",
+        "i_questions": "i_free_questions", "permission": "permission_close",
+        "issues": "explore_issues", "pushing": "no_pushing", "dead_end": "no_dead_end",
+        "keep_us_in_mind": "no_keep_us_in_mind", "points": "weight", "weights": "weight",
+        "name": "title", "tips": "advice", "feedback": "advice", "passed": "pass",
+        "failed": "fail", "na": "n/a", "not_applicable": "n/a", "exceptions": "except",
+        "words": "lexicon", "rules": "detections",
+    },
+    value_kinds={"question": "scope", "1": "version"},
+)
 
 
-def load_rubric(path: Path | str | None = None) -> Rubric:
-    """Load and validate a rubric (the shipped default when path is None); cached per path."""
-    from simulator.yamlfile import load_model, locate
+def _named(names: list[str], known: tuple[str, ...], where: str, what: str, needs: str
+           ) -> list[tuple[tuple, str]]:
+    """(location, message) for every unknown name under `where` and the first missing one."""
+    found = [((where, name), f"unknown {what} '{name}' (known: {', '.join(known)})"
+              f"{RUBRIC_FORMAT.suggest(name, known)}") for name in names if name not in known]
+    missing = [name for name in known if name not in names]
+    if missing:
+        found.append(((where,), f"missing {what} '{missing[0]}': add '{missing[0]}:' under "
+                                f"{where} with {needs}"))
+    return found
 
-    resolved = Path(path) if path else DEFAULT_RUBRIC
-    if resolved in _cache:
-        return _cache[resolved]
-    if not resolved.exists():
-        raise RubricError([Problem(str(resolved), 1, 1,
-                                   "no such rubric file: check the path given with --rubric")])
-    rubric, marks = load_model(resolved, Rubric, RubricError)
-    problems = [Problem(str(resolved), *locate(marks, loc), message)
-                for loc, message in rubric.phrase_problems()]
-    if problems:
-        raise RubricError(problems)
-    _cache[resolved] = rubric
-    return rubric
+
+def rubric_problems(rubric: Rubric, marks: Marks, source: str) -> list[Problem]:
+    """What a well-formed rubric can still get wrong: names, weights, phrases not compiling."""
+    named = _named(list(rubric.detections), PHRASE_DETECTIONS, "detections", "detection",
+                   "its phrases")
+    named += _named(list(rubric.checks), CHECK_IDS, "checks", "check",
+                    "a title, weight and advice")
+    problems = [marks.at(source, loc, message) for loc, message in named]
+    if rubric.checks and rubric.total_weight == 0:
+        problems.append(marks.at(source, ("checks",), "every check weighs 0, so no reply can "
+                                 "score: give at least one check a weight above 0"))
+    places = [(("lexicon", name, i), w) for name, ws in rubric.lexicon.items()
+              for i, w in enumerate(ws)]
+    places += [(("question_frames", i), p) for i, p in enumerate(rubric.question_frames)]
+    places += [(("small_talk", i), p) for i, p in enumerate(rubric.small_talk)]
+    for name, rule in rubric.detections.items():
+        places += [(("detections", name, "phrases", i), p) for i, p in enumerate(rule.phrases)]
+        places += [(("detections", name, "except", i), p) for i, p in enumerate(rule.except_)]
+    for loc, phrase in places:
+        try:
+            rubric.compile([phrase])
+        except ValueError as exc:
+            problems.append(marks.at(source, loc, str(exc), at_key=False))
+    return sorted(problems, key=lambda p: (p.line, p.column, p.message))
+
+
+class RubricChoice(NamedTuple):
+    path: Path
+    origin: str  # why this file: "given", "CALLSIM_RUBRIC", "data dir" or "shipped"
+
+
+def _data_dir(data_dir: Path | str | None) -> Path:
+    """resolve_data_dir's answer (--data-dir > $CALLSIM_HOME > platform default), not created."""
+    from simulator.storage.paths import HOME_ENV, default_data_dir
+
+    if data_dir is not None and str(data_dir) != "":
+        directory = Path(data_dir)
+    elif os.environ.get(HOME_ENV):
+        directory = Path(os.environ[HOME_ENV])
+    else:
+        directory = default_data_dir()
+    return directory.expanduser().absolute()
+
+
+def find_rubric(path: Path | str | None = None, data_dir: Path | str | None = None
+                ) -> RubricChoice:
+    """The rubric to use: PATH, else $CALLSIM_RUBRIC, else <data dir>/rubric.yaml, else shipped."""
+    if path is not None and str(path) != "":
+        return RubricChoice(Path(path), "given")
+    if os.environ.get(RUBRIC_ENV):
+        return RubricChoice(Path(os.environ[RUBRIC_ENV]), RUBRIC_ENV)
+    trainers = _data_dir(data_dir) / RUBRIC_FILENAME
+    if trainers.is_file():
+        return RubricChoice(trainers, "data dir")
+    return RubricChoice(DEFAULT_RUBRIC, "shipped")
+
+
+_cache: dict[tuple, Rubric] = {}
+
+
+def load_rubric(path: Path | str | None = None, data_dir: Path | str | None = None) -> Rubric:
+    """Load and validate the rubric find_rubric chooses; cached while the file is unchanged."""
+    return load_rubric_file(find_rubric(path, data_dir))
+
+
+def load_rubric_file(choice: RubricChoice) -> Rubric:
+    path = choice.path
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        fix = (f"fix the path or unset {RUBRIC_ENV}" if choice.origin == RUBRIC_ENV
+               else f"check the path, or start one there with 'callsim rubric init {path}'")
+        named = f" (named by {RUBRIC_ENV})" if choice.origin == RUBRIC_ENV else ""
+        raise RubricError([Problem(str(path), 1, 1, f"no such rubric file{named}: {fix}")]
+                          ) from None
+    except OSError:
+        stat = None  # load_model reports why the file cannot be read
+    key = (path.absolute(), stat and stat.st_mtime_ns, stat and stat.st_size)
+    if key not in _cache:
+        rubric, marks = load_model(path, Rubric, RUBRIC_FORMAT)
+        problems = rubric_problems(rubric, marks, str(path))
+        if problems:
+            raise RubricError(problems)
+        _cache[key] = rubric
+    return _cache[key]

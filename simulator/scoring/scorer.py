@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from simulator.scoring import rewrite
-from simulator.scoring.detect import Detections, Hit, detect
-from simulator.scoring.rubric import CHECK_IDS, Rubric, load_rubric
+from simulator.scoring.detect import Detections, Hit, default_rubric, detect
+from simulator.scoring.rubric import CHECK_IDS, Rubric
 
 
 @dataclass(slots=True)
@@ -74,7 +74,7 @@ def score_replies(replies: Sequence[str], rubric: Rubric | None = None) -> Score
 
 
 def score_call(turns: Sequence[Detections], rubric: Rubric | None = None) -> Scorecard:
-    rubric = rubric or load_rubric()
+    rubric = rubric or default_rubric()
     calls = _Turns(list(turns), len(turns) > 1)
     results: dict[str, CheckResult] = {}
     for check in CHECK_IDS:

@@ -112,10 +112,12 @@ def test_a_broken_rubric_is_reported_with_file_and_line(tmp_path):
     result = runner.invoke(app, ["score", "--rubric", str(rubric), "Thanks"])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"{rubric}:{typo - 1}:3: missing required field 'detections.gratitude.phrases': add it",
-        f"{rubric}:{typo}:5: unknown key 'phrase': remove it or check its spelling",
-        f"{rubric}:{weight}:13: checks.gratitude.weight: Input should be a valid number, "
-        "unable to parse string as a number",
+        f"{rubric}:{typo - 1}:3: missing required field 'phrases': add 'phrases: [...]' with at "
+        "least one phrase",
+        f"{rubric}:{typo}:5: unknown key 'phrase' (allowed: phrases, except, scope) — did you "
+        "mean 'phrases'?",
+        f"{rubric}:{weight}:13: 'checks.gratitude.weight' must be a number, e.g. 10 or 2.5 "
+        "(got 'heavy')",
     ]
 
 
@@ -145,4 +147,5 @@ def test_a_missing_rubric_file():
     result = runner.invoke(app, ["score", "--rubric", "/no/rubric.yaml", "Thanks"])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "/no/rubric.yaml:1:1: no such rubric file: check the path given with --rubric"]
+        "/no/rubric.yaml:1:1: no such rubric file: check the path, or start one there with "
+        "'callsim rubric init /no/rubric.yaml'"]
