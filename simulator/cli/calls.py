@@ -57,4 +57,4 @@ def show(call_id: Annotated[str, typer.Argument(metavar="CALL_ID", help="An id o
     from simulator.cli.render import print_call
     from simulator.scoring.rubric import load_rubric
 
-    print_call(Console(), record.to_json(), load_rubric(rubric_path))
+    print_call(Console(), record.to_json(), load_rubric(rubric_path, data_dir))

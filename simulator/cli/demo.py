@@ -42,7 +42,7 @@ def demo(
 
     console = Console(stderr=as_json, highlight=False)
     persona = get_persona(persona_id).persona
-    rubric = load_rubric(rubric_path)
+    rubric = load_rubric(rubric_path, data_dir)
     trainee_input, prospect, route = demo_engines(console, persona, engine, input_device,
                                                   output_device, no_voice)
     route_text = ("played through the speakers into the microphone" if route == "looped"

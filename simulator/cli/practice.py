@@ -51,7 +51,7 @@ def practice(
 
     console = Console(stderr=as_json, highlight=False)
     persona = get_persona(persona_id).persona
-    rubric = load_rubric(rubric_path)
+    rubric = load_rubric(rubric_path, data_dir)
     mode = "text" if text else "wav" if wav else "mic"
     options = CallOptions(seed=seed, trainee=trainee, workshop=workshop, mode=mode,
                           rubric=rubric)
