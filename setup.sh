@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 APT_PACKAGES=(python3 python3-venv python3-pip espeak-ng libportaudio2 alsa-utils sox
-              pulseaudio pulseaudio-utils libasound2-plugins)
+              pulseaudio pulseaudio-utils libasound2-plugins chromium)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -39,14 +39,20 @@ _score.register(app)
 from simulator.cli import calls as _calls  # noqa: E402
 from simulator.cli import demo as _demo  # noqa: E402
 from simulator.cli import devices as _devices  # noqa: E402
+from simulator.cli import drill as _drill  # noqa: E402
 from simulator.cli import models as _models  # noqa: E402
 from simulator.cli import personas as _personas  # noqa: E402
 from simulator.cli import practice as _practice  # noqa: E402
+from simulator.cli import progress as _progress  # noqa: E402
+from simulator.cli import report as _report  # noqa: E402
 from simulator.cli import rubric as _rubric  # noqa: E402
 
 _practice.register(app)
 _demo.register(app)
+_drill.register(app)
 _calls.register(app)
+_progress.register(app)
+_report.register(app)
 _personas.register(app)
 _rubric.register(app)
 _models.register(app)

@@ -23,7 +23,7 @@ from simulator.session.voice_call import (
 DEMO_TRAINEE_VOICE = VoiceSettings(rate=160, pitch=60, gender="female", variant="en-us")
 
 
-def _scan_devices() -> None:
+def scan_devices() -> None:
     """Devices as they are now (PortAudio lists them once, maybe before a sound server ran)."""
     from simulator.errors import AudioError
     from simulator.voice import devices
@@ -32,7 +32,7 @@ def _scan_devices() -> None:
         devices.refresh()
 
 
-def _recognizer(console, engine: str | None, script: list[str] | None = None):
+def recognizer_for(console, engine: str | None, script: list[str] | None = None):
     from simulator.models.paths import models_dir
     from simulator.voice.recognizers import available_engine, make_recognizer
 
@@ -75,8 +75,8 @@ def _prospect(console, persona: Persona, no_voice: bool, output_device: str | No
 def voice_engines(console, persona: Persona, wav: list[Path] | None, no_voice: bool,
                   engine: str | None, input_device: str | None, output_device: str | None):
     """(TraineeInput, ProspectOutput) for `practice` from WAV files or the microphone."""
-    recognizer = _recognizer(console, engine)
-    _scan_devices()
+    recognizer = recognizer_for(console, engine)
+    scan_devices()
     if wav:
         sources = wav_sources(wav)
         prospect, _sink = _prospect(console, persona, no_voice, output_device)
@@ -132,9 +132,9 @@ def demo_engines(console, persona: Persona, engine: str | None, input_device: st
     """The demo's engines: through speakers and microphone when there are any, else direct."""
     from simulator.voice.capture import WavSource
 
-    recognizer = _recognizer(console, engine, demo_script(persona))
+    recognizer = recognizer_for(console, engine, demo_script(persona))
     audios = _synthesized(console, demo_replies(persona))
-    _scan_devices()
+    scan_devices()
     looped = not no_voice and output_available(output_device) and _input_available(input_device)
     if looped:
         from simulator.voice.capture import MicrophoneSource

@@ -15,7 +15,7 @@ import pytest
 
 from simulator.session.engines import Audio, VoiceSettings
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "soundserver.sh"
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "soundserver.sh"
 
 
 def _unavailable(reason: str) -> None:

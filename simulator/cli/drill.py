@@ -1,0 +1,124 @@
+"""`callsim drill`: one objection, one reply, instant verdicts, next; weak spots come back."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from simulator.cli.options import DataDir, Json, Rubric, Trainee
+
+REASON_LABELS = {"new": "new", "retry": "again: handled poorly last time", "review": "review",
+                 "early": "review (early)"}
+STOP_LABELS = {"time": "time is up", "end_of_input": "end of input", "interrupted": "stopped"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("drill")(drill)
+
+
+def drill(
+    trainee: Trainee = None,
+    minutes: Annotated[float, typer.Option("--minutes", min=0, help="How long to drill "
+                                           "(checked after each answer).")] = 10.0,
+    text: Annotated[bool, typer.Option("--text", help="Type the replies (or pipe them, one "
+                                       "per line) instead of speaking.")] = False,
+    seed: Annotated[int | None, typer.Option("--seed", help="Fix the order of new "
+                                             "objections.")] = None,
+    as_json: Json = False,
+    data_dir: DataDir = None,
+    rubric_path: Rubric = None,
+    workshop: Annotated[str | None, typer.Option("--workshop", hidden=True)] = None,
+    wav: Annotated[list[Path] | None, typer.Option(
+        "--wav", help="Recorded replies to use instead of the microphone (repeatable).")] = None,
+    no_voice: Annotated[bool, typer.Option("--no-voice", help="Print the objections instead "
+                                           "of speaking them.")] = False,
+    engine: Annotated[str | None, typer.Option(
+        "--engine", help="Speech recognizer: vosk or pocketsphinx (default: best installed).")
+    ] = None,
+    input_device: Annotated[str | None, typer.Option("--input-device")] = None,
+    output_device: Annotated[str | None, typer.Option("--output-device")] = None,
+) -> None:
+    """Drill single objections: the prospect says no, you answer once, verdicts, next one.
+    Objections you handled poorly come back sooner. Every answer is saved to your history."""
+    from rich.console import Console
+
+    from simulator.drill.bank import load_bank
+    from simulator.drill.session import DrillOptions, DrillSession
+    from simulator.scoring.rubric import load_rubric
+    from simulator.storage.calls import CallStore
+
+    console = Console(stderr=as_json, highlight=False)
+    rubric = load_rubric(rubric_path)
+    bank = load_bank()
+    options = DrillOptions(minutes=minutes, seed=seed, trainee=trainee, workshop=workshop,
+                           rubric=rubric)
+    with CallStore.open(data_dir) as store:
+        if text:
+            from simulator.drill.engines import typed_engines
+
+            trainee_input, prospect = typed_engines(console, bank, sys.stdin.buffer,
+                                                    sys.stdin.isatty())
+        else:
+            from simulator.drill.engines import voice_engines
+
+            trainee_input, prospect = voice_engines(console, bank, wav, no_voice, engine,
+                                                    input_device, output_device)
+        echo = not (text and sys.stdin.isatty())  # show what was piped in or heard
+        session = DrillSession(bank, store, trainee_input, prospect, options,
+                               on_ask=_announce(console), on_item=_verdicts(console, rubric, echo))
+        try:
+            result = session.run()
+        finally:
+            getattr(trainee_input, "close", lambda: None)()
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+    _summary(console, result, rubric)
+
+
+def _announce(console):
+    from rich.markup import escape
+
+    def announce(number, objection, pick) -> None:
+        console.print(f"\n[bold]{number}.[/] [dim]{REASON_LABELS[pick.reason]} · "
+                      f"{escape(objection.role)} at {escape(objection.company)}[/]")
+    return announce
+
+
+def _verdicts(console, rubric, echo: bool):
+    from rich.markup import escape
+
+    from simulator.cli.render import score_heading
+
+    def show(item) -> None:
+        if echo:
+            heard = " (heard)" if item.reply.source != "text" else ""
+            console.print(f"[bold blue]You{heard}:[/] {escape(item.reply.text)}")
+        console.print(score_heading(item.score))
+        checks = item.scorecard["checks"]
+        for check in item.failed:
+            line = f"  [bold red]FAIL[/] {escape(rubric.checks[check].title)}"
+            if checks[check]["rewrite"]:
+                line += f"  [bold]Try:[/] [italic cyan]{escape(checks[check]['rewrite'])}[/]"
+            console.print(line)
+        if not item.failed:
+            console.print("  [bold green]Every check passed.[/]")
+    return show
+
+
+def _summary(console, result, rubric) -> None:
+    stop = STOP_LABELS[result.stopped]
+    if not result.items:
+        console.print(f"\nDrill over ({stop}): no objection answered, nothing saved.")
+        return
+    count = len(result.items)
+    console.print(f"\n[bold]Drill over ({stop}):[/] {count} objection"
+                  f"{'s' if count != 1 else ''}, average score {result.average:g}/100.")
+    weakest = ", ".join(f"{rubric.checks[check].title} (failed {failed} of {count})"
+                        for check, failed in result.weakest())
+    if weakest:
+        console.print(f"Weakest: {weakest}.")
+    console.print("Saved to your history as drill calls (see `callsim history`).", style="dim")

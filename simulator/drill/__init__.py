@@ -1,0 +1,1 @@
+"""Single-objection micro-drills: one rejection, one reply, instant verdicts, spaced repetition."""
