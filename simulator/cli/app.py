@@ -40,12 +40,14 @@ from simulator.cli import calls as _calls  # noqa: E402
 from simulator.cli import demo as _demo  # noqa: E402
 from simulator.cli import devices as _devices  # noqa: E402
 from simulator.cli import drill as _drill  # noqa: E402
+from simulator.cli import exchange as _exchange  # noqa: E402
 from simulator.cli import models as _models  # noqa: E402
 from simulator.cli import personas as _personas  # noqa: E402
 from simulator.cli import practice as _practice  # noqa: E402
 from simulator.cli import progress as _progress  # noqa: E402
 from simulator.cli import report as _report  # noqa: E402
 from simulator.cli import rubric as _rubric  # noqa: E402
+from simulator.cli import workshop as _workshop  # noqa: E402
 
 _practice.register(app)
 _demo.register(app)
@@ -55,5 +57,7 @@ _progress.register(app)
 _report.register(app)
 _personas.register(app)
 _rubric.register(app)
+_workshop.register(app)
+_exchange.register(app)
 _models.register(app)
 _devices.register(app)

@@ -55,11 +55,13 @@ def practice(
     mode = "text" if text else "wav" if wav else "mic"
     options = CallOptions(seed=seed, trainee=trainee, workshop=workshop, mode=mode,
                           rubric=rubric)
-    console.print(f"[bold]{persona.name}[/], {persona.role} at {persona.company} "
-                  f"(difficulty {persona.difficulty})")
-    briefing = re.sub(r"(?<!\n)\n(?!\n)", " ", persona.briefing.strip())  # YAML lines to prose
-    console.print(Panel(briefing, title="Briefing", title_align="left"))
     with CallStore.open(data_dir) as store:
+        # A workshop that needs a name refuses before the briefing, not after it.
+        options.workshop = store.workshop_for(trainee, workshop, mode)
+        console.print(f"[bold]{persona.name}[/], {persona.role} at {persona.company} "
+                      f"(difficulty {persona.difficulty})")
+        briefing = re.sub(r"(?<!\n)\n(?!\n)", " ", persona.briefing.strip())  # lines to prose
+        console.print(Panel(briefing, title="Briefing", title_align="left"))
         if text:
             trainee_input, prospect = _typed_engines(console, persona.name)
         else:

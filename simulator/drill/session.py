@@ -140,6 +140,9 @@ class DrillSession:
         self.result = DrillResult(self.seed)  # filled as items are answered
 
     def run(self) -> DrillResult:
+        # Drills join the open workshop too (checked before the first objection is asked).
+        self.workshop = self.store.workshop_for(self.options.trainee, self.options.workshop,
+                                                "drill")
         history = drill_history(self.store, self.options.trainee, list(self.bank.values()))
         started = time.monotonic()
         while True:
@@ -179,7 +182,7 @@ class DrillSession:
         detections = detect(reply.text, reply.words, rubric)
         card = score_call([detections], rubric).to_json()
         record = self.store.start_call(objection.persona, objection.persona_name, self.seed,
-                                       self.options.trainee, self.options.workshop, "drill")
+                                       self.options.trainee, self.workshop, "drill")
         self.store.add_turn(record.call_id, TurnRecord(
             0, "prospect", objection.text, started_at=said[0], ended_at=said[1],
             extra={"objection": objection.id, "reason": pick.reason}))

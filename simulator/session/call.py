@@ -67,7 +67,9 @@ class CallSession:
 
     def run(self) -> CallRecord:
         record = self.store.start_call(self.persona.id, self.persona.name, self.seed,
-                                       self.options.trainee, self.options.workshop,
+                                       self.options.trainee, self.store.workshop_for(
+                                           self.options.trainee, self.options.workshop,
+                                           self.options.mode),
                                        self.options.mode)
         self.call_id = record.call_id
         state, opening = open_call(self.persona, self.seed)

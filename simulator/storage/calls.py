@@ -187,6 +187,24 @@ class CallStore:
             added += self._write(insert)
         return added
 
+    # -- workshops -------------------------------------------------------------------------
+
+    def active_workshop(self) -> str | None:
+        """The name of the open workshop (`callsim workshop start`), if any."""
+        from simulator.storage.workshops import active_workshop
+
+        return active_workshop(self)
+
+    def workshop_for(self, trainee: str | None, workshop: str | None,
+                     mode: str | None = None) -> str | None:
+        """The workshop a new call belongs to: the one named, else the open one.
+
+        InputError when a workshop is open and no trainee is named.
+        """
+        from simulator.storage.workshops import workshop_for_call
+
+        return workshop_for_call(self, trainee, workshop, mode)
+
     # -- reading ---------------------------------------------------------------------------
 
     def resolve_id(self, call_id_or_prefix: str) -> str:

@@ -59,8 +59,26 @@ SCHEMA_V1: tuple[str, ...] = (
     "CREATE INDEX calls_by_persona ON calls(persona, started_at, call_id)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1,)
-OUR_TABLES = frozenset({"calls", "turns"})
+# v2: workshops. At most one is open (ended_at NULL): the partial unique index allows one row
+# whose key (always 1) is indexed. Workshops named by v1 calls become ended workshops spanning
+# their calls. calls_for_board covers the leaderboard's GROUP BY, so it never reads the table.
+SCHEMA_V2: tuple[str, ...] = (
+    """CREATE TABLE workshops (
+        name       TEXT PRIMARY KEY COLLATE NOCASE,
+        started_at TEXT NOT NULL,
+        ended_at   TEXT
+    )""",
+    "CREATE UNIQUE INDEX workshops_one_open ON workshops((ended_at IS NULL)) "
+    "WHERE ended_at IS NULL",
+    """INSERT INTO workshops (name, started_at, ended_at)
+        SELECT MIN(workshop COLLATE BINARY), MIN(started_at),
+               MAX(COALESCE(ended_at, started_at))
+        FROM calls WHERE workshop IS NOT NULL GROUP BY workshop""",
+    "CREATE INDEX calls_for_board ON calls(workshop, trainee, persona, outcome, score, mode)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1, SCHEMA_V2)
+OUR_TABLES = frozenset({"calls", "turns", "workshops"})
 
 
 def _error_kind(exc: sqlite3.Error) -> str:

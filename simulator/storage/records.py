@@ -37,6 +37,11 @@ def utc_timestamp(moment: datetime | None = None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def is_timestamp(value: Any) -> bool:
+    """Whether `value` is a time as `utc_timestamp()` writes it."""
+    return isinstance(value, str) and _TIMESTAMP.fullmatch(value) is not None
+
+
 def new_call_id(moment: datetime | None = None) -> str:
     """Time-sortable and unique across machines: YYYYMMDD-HHMMSS-<8 random hex digits>."""
     moment = (moment or datetime.now(timezone.utc)).astimezone(timezone.utc)

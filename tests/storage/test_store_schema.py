@@ -52,8 +52,11 @@ V1_RECORD = CallRecord(
     scorecard={"score": 55, "hits": ["gratitude"]}, delivery={"wpm": 150.5},
 )  # fmt: skip
 
+CURRENT = len(db.MIGRATIONS)
+NEXT = CURRENT + 1
+
 # A later step as a future release might add it, to exercise the upgrade machinery.
-V2_STEP = (
+FUTURE_STEP = (
     "ALTER TABLE calls ADD COLUMN origin TEXT",
     "UPDATE calls SET origin = 'this laptop'",
 )
@@ -110,9 +113,11 @@ def test_v1_file_reads_back(tmp_path: Path):
 
 
 UPGRADES = [  # starting file, steps the code knows, resulting version and columns
-    ("v1 file, v2 code", V1_FILE_SQL, (*db.MIGRATIONS, V2_STEP), 2, [*V1_COLUMNS, "origin"]),
-    ("v0 file, v2 code", "", (*db.MIGRATIONS, V2_STEP), 2, [*V1_COLUMNS, "origin"]),
-    ("v1 file, v1 code", V1_FILE_SQL, db.MIGRATIONS, 1, V1_COLUMNS),
+    ("v1 file, future code", V1_FILE_SQL, (*db.MIGRATIONS, FUTURE_STEP), NEXT,
+     [*V1_COLUMNS, "origin"]),
+    ("v0 file, future code", "", (*db.MIGRATIONS, FUTURE_STEP), NEXT, [*V1_COLUMNS, "origin"]),
+    ("v1 file, current code", V1_FILE_SQL, db.MIGRATIONS, CURRENT, V1_COLUMNS),
+    ("v1 file, v1 code", V1_FILE_SQL, db.MIGRATIONS[:1], 1, V1_COLUMNS),
 ]
 
 
@@ -128,7 +133,7 @@ def test_missing_steps_are_applied(tmp_path, case, script, steps, version, colum
     conn.close()
     if script:  # the v1 call survives the upgrade untouched, with the new column filled
         assert [row[:13] for row in rows] == [V1_ROW]
-        assert [row[13:] for row in rows] == [("this laptop",) if version == 2 else ()]
+        assert [row[13:] for row in rows] == [("this laptop",) if version == NEXT else ()]
         assert turns == 2
     else:
         assert (rows, turns) == ([], 0)
@@ -139,7 +144,7 @@ def test_failed_step_changes_nothing(tmp_path: Path):
     with pytest.raises(StorageError) as caught:
         db.connect(path, (*db.MIGRATIONS, BROKEN_STEP))
     assert str(caught.value) == (
-        f"cannot upgrade {path} to schema v2: no such table: no_such_table; "
+        f"cannot upgrade {path} to schema v{NEXT}: no such table: no_such_table; "
         "report this as a callsim bug"
     )
     assert inspect(path) == (1, V1_COLUMNS)
@@ -147,14 +152,14 @@ def test_failed_step_changes_nothing(tmp_path: Path):
         assert store.get_call(V1_RECORD.call_id) == V1_RECORD
 
 
-@pytest.mark.parametrize("newer", [2, 9])
+@pytest.mark.parametrize("newer", [NEXT, 9])
 def test_newer_file_is_refused(tmp_path: Path, newer: int):
     path = build(tmp_path / "callsim.db", V1_FILE_SQL + f"PRAGMA user_version = {newer};")
     with pytest.raises(StorageError) as caught:
         CallStore.open(tmp_path)
     assert str(caught.value) == (
-        f"{path} was written by a newer callsim (schema v{newer}, this one reads up to v1); "
-        "upgrade callsim"
+        f"{path} was written by a newer callsim (schema v{newer}, this one reads up to "
+        f"v{CURRENT}); upgrade callsim"
     )
     assert inspect(path) == (newer, V1_COLUMNS)
 
@@ -176,3 +181,49 @@ def test_file_uses_wal(tmp_path: Path):
         conn = sqlite3.connect(store.path)
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         conn.close()
+
+
+V1_WORKSHOP_CALLS = """
+INSERT INTO calls VALUES ('20250302-090000-0a1b2c3e', 'busy-cfo', 'Dana Ortiz', 7, 'ben', 'LISBON',
+  'text', '2025-03-02T09:00:00.000Z', NULL, NULL, NULL, NULL, NULL);
+INSERT INTO calls VALUES ('20250228-170000-0a1b2c3f', 'busy-cfo', 'Dana Ortiz', 7, 'ben', 'porto',
+  'text', '2025-02-28T17:00:00.000Z', '2025-02-28T17:05:00.000Z', 'hung_up', 10, NULL, NULL);
+INSERT INTO calls VALUES ('20250228-180000-0a1b2c40', 'busy-cfo', 'Dana Ortiz', 7, 'ben', NULL,
+  'text', '2025-02-28T18:00:00.000Z', NULL, NULL, NULL, NULL, NULL);
+"""
+
+
+def test_v2_names_the_workshops_of_v1_calls_as_ended(tmp_path: Path):
+    # lisbon: its calls ran 2025-03-01 09:30 (ended 09:34:10) and 2025-03-02 09:00 (unfinished).
+    path = build(tmp_path / "callsim.db", V1_FILE_SQL + V1_WORKSHOP_CALLS)
+    db.connect(path, db.MIGRATIONS[:2]).close()
+    conn = sqlite3.connect(path)
+    rows = conn.execute("SELECT * FROM workshops ORDER BY name").fetchall()
+    conn.close()
+    assert rows == [
+        ("LISBON", "2025-03-01T09:30:00.000Z", "2025-03-02T09:00:00.000Z"),
+        ("porto", "2025-02-28T17:00:00.000Z", "2025-02-28T17:05:00.000Z"),
+    ]
+
+
+def test_at_most_one_workshop_is_open(tmp_path: Path):
+    conn = db.connect(tmp_path / "callsim.db")
+    conn.execute("INSERT INTO workshops VALUES ('lisbon', '2025-03-01T09:00:00.000Z', NULL)")
+    conn.execute("INSERT INTO workshops VALUES ('porto', '2025-02-01T09:00:00.000Z', "
+                 "'2025-02-01T17:00:00.000Z')")  # fmt: skip
+    with pytest.raises(sqlite3.IntegrityError, match="workshops_one_open"):
+        conn.execute("INSERT INTO workshops VALUES ('faro', '2025-03-01T10:00:00.000Z', NULL)")
+    with pytest.raises(sqlite3.IntegrityError, match="workshops.name"):
+        conn.execute("INSERT INTO workshops VALUES ('LISBON', '2025-03-01T10:00:00.000Z', '')")
+    conn.close()
+
+
+def test_the_leaderboard_query_reads_only_its_covering_index(tmp_path: Path):
+    from simulator.storage.board import _BOARD_SQL
+
+    conn = db.connect(tmp_path / "callsim.db")
+    plan = conn.execute("EXPLAIN QUERY PLAN " + _BOARD_SQL, ("lisbon",)).fetchall()
+    conn.close()
+    assert [row[3] for row in plan] == [
+        "SEARCH calls USING COVERING INDEX calls_for_board (workshop=?)"
+    ]

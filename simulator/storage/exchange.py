@@ -1,0 +1,208 @@
+"""Export files: calls carried from one laptop to another on a USB stick.
+
+The file is gzip'd JSON lines. Line 1 is a header:
+    {"format": "callsim-export", "version": 1, "exported_at": ..., "calls": N,
+     "workshops": [{"name", "started_at", "ended_at"}...], "sha256": <hex of the body>}
+then one call per line (`CallRecord.to_json()`, oldest first). gzip's CRC catches damage in
+transit, the count and the SHA-256 catch a file cut or spliced at a line boundary, and every
+call is checked field by field, so a file is either taken whole or refused with one line.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+import sqlite3
+import tempfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from simulator.errors import CallsimError, InputError
+from simulator.storage.files import write_atomically
+from simulator.storage.records import CallRecord, is_timestamp, utc_timestamp
+from simulator.storage.workshops import (
+    LIST_HINT,
+    display_name,
+    nocase,
+    workshop_problem,
+    workshop_rows,
+)
+
+if TYPE_CHECKING:
+    from simulator.storage.calls import CallStore
+
+FORMAT = "callsim-export"
+VERSION = 1
+GZIP_MAGIC = b"\x1f\x8b"
+MAX_BODY_BYTES = 2 << 30  # refuse to inflate more than 2 GiB (a damaged or hostile file)
+_SPOOL_BYTES = 32 << 20
+
+
+def call_line(record: CallRecord) -> bytes:
+    """One call as its export line: compact UTF-8 JSON and a newline."""
+    text = json.dumps(record.to_json(), ensure_ascii=False, separators=(",", ":"),
+                      allow_nan=False)  # fmt: skip
+    return text.encode() + b"\n"
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    path: Path
+    exported_at: str
+    workshops: list[dict[str, Any]]
+    calls: list[CallRecord]
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def _calls_sql(trainee: str | None, workshop: str | None) -> tuple[str, list[str]]:
+    clauses = [f"{column} = ?" for column, value in (("trainee", trainee),
+               ("workshop", workshop)) if value is not None]  # fmt: skip
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    params = [value for value in (trainee, workshop) if value is not None]
+    return f"SELECT call_id FROM calls{where} ORDER BY started_at, call_id", params
+
+
+def _collect(store: CallStore, conn: sqlite3.Connection, body: BinaryIO, trainee: str | None,
+             workshop: str | None) -> tuple[int, list[dict[str, Any]], str]:
+    """Write the calls' lines to `body` (one snapshot); their count, workshops and SHA-256."""
+    body.seek(0)
+    body.truncate()  # from scratch, should a busy database make the store run this again
+    digest = hashlib.sha256()
+    if workshop is not None and display_name(conn, workshop) is None:
+        raise InputError(f"no workshop named {workshop}; {LIST_HINT}")
+    sql, params = _calls_sql(trainee, workshop)
+    named = set() if workshop is None else {nocase(workshop)}
+    count = 0
+    for (call_id,) in conn.execute(sql, params).fetchall():
+        record = store._load(conn, call_id)
+        line = call_line(record)
+        digest.update(line)
+        body.write(line)
+        count += 1
+        if record.workshop is not None:
+            named.add(nocase(record.workshop))
+    rows = [row for row in workshop_rows(conn) if nocase(row[0]) in named]
+    workshops = [{"name": n, "started_at": s, "ended_at": e} for n, s, e in sorted(rows)]
+    return count, workshops, digest.hexdigest()
+
+
+def export_calls(store: CallStore, path: str | Path, workshop: str | None = None,
+                 trainee: str | None = None, now: str | None = None) -> int:  # fmt: skip
+    """Write the matching calls (all by default) and their workshops to `path`; the count.
+
+    `now` (default: the current time) is the export time written in the header.
+    """
+    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as body:
+        count, workshops, sha256 = store._read(
+            lambda conn: _collect(store, conn, body, trainee, workshop))
+        header = {"format": FORMAT, "version": VERSION, "exported_at": now or utc_timestamp(),
+                  "calls": count, "workshops": workshops, "sha256": sha256}
+
+        def write(out: BinaryIO) -> None:
+            # No name and no time in the gzip header: the same calls give the same bytes.
+            with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0) as packed:
+                packed.write(json.dumps(header, ensure_ascii=False).encode() + b"\n")
+                body.seek(0)
+                shutil.copyfileobj(body, packed)
+
+        write_atomically(path, write)
+    return count
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def _refused(path: Path, reason: str) -> InputError:
+    return InputError(f"cannot import {path}: {reason}; nothing was imported")
+
+
+def _inflate(path: Path) -> bytes:
+    try:
+        with path.open("rb") as raw:
+            if raw.read(2) != GZIP_MAGIC:
+                raise _refused(path, "it is not a callsim export (not gzip data; make one with "
+                                     "`callsim export FILE`)")  # fmt: skip
+            raw.seek(0)
+            with gzip.GzipFile(fileobj=raw, mode="rb") as packed:
+                data = packed.read(MAX_BODY_BYTES + 1)
+    except CallsimError:
+        raise
+    except EOFError:
+        raise _refused(path, "the file is cut short; copy it again") from None
+    except (gzip.BadGzipFile, zlib.error):  # zlib's own words vary by version: not shown
+        raise _refused(path, "the file is damaged (its compressed data does not check out); "
+                             "copy it again") from None  # fmt: skip
+    except OSError as exc:
+        raise _refused(path, f"cannot read it ({exc.strerror or exc})") from None
+    if len(data) > MAX_BODY_BYTES:
+        raise _refused(path, "it inflates to more than 2 GiB, far beyond any export")
+    return data
+
+
+def _header(path: Path, line: bytes) -> dict[str, Any]:
+    try:
+        header = json.loads(line)
+    except ValueError:
+        header = None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise _refused(path, "it is not a callsim export (no callsim-export header)")
+    version = header.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _refused(path, f"its header has an invalid version {version!r}")
+    if version > VERSION:
+        raise _refused(path, f"it was written by a newer callsim (export version {version}, "
+                             f"this one reads {VERSION}); upgrade callsim")  # fmt: skip
+    calls, sha = header.get("calls"), header.get("sha256")
+    if not isinstance(calls, int) or isinstance(calls, bool) or calls < 0:
+        raise _refused(path, "its header has no valid call count")
+    if not isinstance(sha, str) or len(sha) != 64:
+        raise _refused(path, "its header has no valid sha256")
+    workshops = header.get("workshops")
+    if not isinstance(workshops, list):
+        raise _refused(path, "its header has no workshop list")
+    for index, workshop in enumerate(workshops):
+        problem = workshop_problem(workshop)
+        if problem:
+            raise _refused(path, f"its header's workshop {index + 1} {problem}")
+    if not is_timestamp(header.get("exported_at")):
+        raise _refused(path, "its header has no valid exported_at time")
+    return header
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def read_export(path: str | Path) -> ExportFile:
+    """Read and check a whole export file; InputError (one line) if it is foreign or damaged."""
+    path = Path(path)
+    if path.is_dir():
+        raise _refused(path, "it is a directory, not an export file")
+    data = _inflate(path)
+    first, newline, body = data.partition(b"\n")
+    header = _header(path, first) if newline else _header(path, b"")
+    if hashlib.sha256(body).hexdigest() != header["sha256"]:
+        raise _refused(path, "its calls do not match their checksum (the file was altered or "
+                             "cut); export it again")  # fmt: skip
+    lines = body.split(b"\n")
+    if lines[-1] != b"":
+        raise _refused(path, "its last line is incomplete")
+    lines.pop()
+    if len(lines) != header["calls"]:
+        raise _refused(path, f"its header announces {header['calls']} calls but it holds "
+                             f"{len(lines)}")  # fmt: skip
+    calls = []
+    for number, line in enumerate(lines, start=2):
+        try:
+            calls.append(CallRecord.from_json(json.loads(line, parse_constant=_no_constant)))
+        except (ValueError, CallsimError) as exc:
+            detail = str(exc).splitlines()[0] if str(exc) else "not JSON"
+            raise _refused(path, f"line {number} is not a valid call ({detail})") from None
+    return ExportFile(path, header["exported_at"], header["workshops"], calls)
+

@@ -1,0 +1,121 @@
+"""Merging export files into this laptop's history: all files in one transaction, idempotent.
+
+A call id already here is compared with the imported call:
+- the same call: already present, nothing changes;
+- an earlier snapshot of it (exported while it was still running): the finished one is kept;
+- a different call (ids are random, so only a hand-made file or a bug): the imported call is
+  kept too, under `<id>-<8 hex of its SHA-256>`, the same new id however often it is imported.
+Workshops merge by name: the earliest start, the latest end, an open one here stays open.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from simulator.errors import StorageError
+from simulator.storage.exchange import ExportFile, call_line
+from simulator.storage.records import CallRecord
+from simulator.storage.rows import TURN_COLUMNS, insert_call, turn_row
+
+if TYPE_CHECKING:
+    from simulator.storage.calls import CallStore
+
+# What a call is, as opposed to how far it got.
+_IDENTITY = ("persona", "persona_name", "seed", "trainee", "workshop", "mode", "started_at")
+
+# An open workshop elsewhere arrives closed at its export time: it is not open on this laptop.
+_WORKSHOP_SQL = """
+    INSERT INTO workshops (name, started_at, ended_at) VALUES (?, ?, ?)
+    ON CONFLICT (name) DO UPDATE SET
+        started_at = min(started_at, excluded.started_at),
+        ended_at = CASE WHEN ended_at IS NULL THEN NULL ELSE max(ended_at, excluded.ended_at) END
+"""
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    imported: int = 0  # new calls, and unfinished calls here replaced by their finished version
+    present: int = 0
+    completed: int = 0  # of `imported`: unfinished calls here now complete
+    rekeyed: list[tuple[str, str]] = field(default_factory=list)  # (id in the file, id here)
+
+    def summary(self) -> str:
+        return f"imported {self.imported} calls ({self.present} already present) from {self.path}"
+
+
+def _continues(earlier: CallRecord, later: CallRecord) -> bool:
+    """Whether `earlier` is `later` saved before the call ended (a prefix of its turns)."""
+    return (
+        earlier.outcome is None
+        and all(getattr(earlier, name) == getattr(later, name) for name in _IDENTITY)
+        and later.turns[: len(earlier.turns)] == earlier.turns
+    )
+
+
+def _insert(conn: sqlite3.Connection, record: CallRecord) -> None:
+    insert_call(conn, record)  # the caller checked the id is free, in this transaction
+    sql = f"INSERT INTO turns (call_id, {TURN_COLUMNS}) VALUES (?{',?' * 9})"
+    conn.executemany(sql, [turn_row(record.call_id, turn) for turn in record.turns])
+
+
+def _saved(store: CallStore, conn: sqlite3.Connection, call_id: str) -> CallRecord | None:
+    if conn.execute("SELECT 1 FROM calls WHERE call_id = ?", (call_id,)).fetchone() is None:
+        return None
+    return store._load(conn, call_id)
+
+
+def _merge_call(store: CallStore, conn: sqlite3.Connection, record: CallRecord,
+                report: ImportReport) -> None:  # fmt: skip
+    saved = _saved(store, conn, record.call_id)
+    if saved is None:
+        _insert(conn, record)
+        report.imported += 1
+    elif saved == record or _continues(record, saved):
+        report.present += 1
+    elif _continues(saved, record):
+        conn.execute("DELETE FROM calls WHERE call_id = ?", (record.call_id,))  # and its turns
+        _insert(conn, record)
+        report.imported += 1
+        report.completed += 1
+    else:
+        suffix = hashlib.sha256(call_line(record)).hexdigest()[:8]
+        moved = dataclasses.replace(record, call_id=f"{record.call_id}-{suffix}")
+        saved = _saved(store, conn, moved.call_id)
+        if saved is None:
+            _insert(conn, moved)
+            report.imported += 1
+            report.rekeyed.append((record.call_id, moved.call_id))
+        elif saved == moved:
+            report.present += 1
+        else:
+            raise StorageError(f"cannot import {report.path}: call {record.call_id} clashes "
+                               f"with calls {record.call_id} and {moved.call_id} saved here; "
+                               "nothing was imported")  # fmt: skip
+
+
+def _merge_workshop(conn: sqlite3.Connection, workshop: dict[str, Any], exported_at: str):
+    ended_at = workshop["ended_at"] or exported_at
+    conn.execute(_WORKSHOP_SQL, (workshop["name"], workshop["started_at"], ended_at))
+
+
+def import_exports(store: CallStore, exports: list[ExportFile]) -> list[ImportReport]:
+    """Merge the checked files (see `read_export`) in one transaction: all of them or none."""
+
+    def merge(conn: sqlite3.Connection) -> list[ImportReport]:
+        reports = []
+        for export in exports:
+            report = ImportReport(export.path)
+            for workshop in export.workshops:
+                _merge_workshop(conn, workshop, export.exported_at)
+            for record in export.calls:
+                _merge_call(store, conn, record, report)
+            reports.append(report)
+        return reports
+
+    return store._write(merge)
