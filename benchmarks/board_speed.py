@@ -35,17 +35,6 @@ from simulator.storage.workshops import start_workshop  # noqa: E402
 WORKSHOP = "lisbon-2025"
 TRAINEES = [f"trainee-{n:02d}" for n in range(30)]
 
-# The CLI as installed; registers the workshop commands if app.py does not yet.
-CLI = """
-import sys
-from simulator.cli import app as cli, workshop
-if "workshop" not in {g.name for g in cli.app.registered_groups}:
-    workshop.register(cli.app)
-from simulator.cli.main import main
-main(sys.argv[1:])
-"""
-
-
 def workshop_calls(count: int, rng: random.Random):
     for record in synthetic_calls(count, rng):
         yield dataclasses.replace(record, trainee=rng.choice(TRAINEES), workshop=WORKSHOP)
@@ -74,7 +63,7 @@ def main() -> None:
         csv_path = Path(scratch, "board.csv")
         for label, extra in (("table", []), ("--json", ["--json"]),
                              ("--csv", ["--csv", str(csv_path)])):  # fmt: skip
-            command = [sys.executable, "-c", CLI, "workshop", "board", WORKSHOP,
+            command = [sys.executable, "-m", "simulator", "workshop", "board", WORKSHOP,
                        "--data-dir", str(data), *extra]  # fmt: skip
 
             def run(command=command) -> str:

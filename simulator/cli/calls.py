@@ -10,6 +10,8 @@ import typer
 
 from simulator.cli.options import DataDir, Json, Rubric, Trainee
 
+TABLE_LIMIT = 50
+
 
 def register(app: typer.Typer) -> None:
     app.command("history")(history)
@@ -18,28 +20,37 @@ def register(app: typer.Typer) -> None:
 
 def history(trainee: Trainee = None, as_json: Json = False, data_dir: DataDir = None,
             limit: Annotated[int | None, typer.Option(
-                "--limit", min=1, help="Show only the newest N calls.")] = None) -> None:
+                "--limit", min=1, help="Show the newest N calls (default: 50 in the table, "
+                "all with --json).")] = None,
+            show_all: Annotated[bool, typer.Option("--all", help="Show every call.")] = False,
+            ) -> None:
     """List saved calls, newest first."""
     from simulator.storage.calls import CallStore
 
+    if limit is None and not as_json and not show_all:
+        limit = TABLE_LIMIT
     with CallStore.open(data_dir) as store:
-        calls = store.list_calls(trainee=trainee, limit=limit)
+        calls = store.list_calls(trainee=trainee, limit=None if show_all else limit)
+        total = len(calls) if show_all or as_json else store.count_calls(trainee=trainee)
     if as_json:
         typer.echo(json.dumps([asdict(call) for call in calls], ensure_ascii=False))
         return
     if not calls:
-        typer.echo("No calls saved yet. Start one: callsim practice --persona covered-carl --text")
+        who = f" for trainee '{trainee}'" if trainee else ""
+        typer.echo(f"No calls saved{who} yet. Start one: callsim practice --persona "
+                   "covered-carl --text")
         return
-    from rich.console import Console
-    from rich.table import Column, Table
-
-    table = Table(Column("call", no_wrap=True), "started", "trainee", "persona", "outcome",
-                  "score", "turns")
-    for call in calls:
-        table.add_row(call.call_id, call.started_at.replace("T", " ")[:19], call.trainee or "-",
-                      call.persona, call.outcome or "unfinished",
-                      "-" if call.score is None else str(call.score), str(call.turns))
-    Console().print(table)
+    # Plain aligned columns: a rich table of thousands of rows takes seconds to lay out.
+    rows = [("call", "started (UTC)", "trainee", "persona", "outcome", "score", "turns")]
+    rows += [(c.call_id, c.started_at.replace("T", " ")[:19], c.trainee or "-", c.persona,
+              c.outcome or "unfinished", "-" if c.score is None else str(c.score), str(c.turns))
+             for c in calls]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+             for row in rows]
+    if total > len(calls):
+        lines.append(f"(newest {len(calls)} of {total} calls; --limit N or --all for more)")
+    typer.echo("\n".join(lines))
 
 
 def show(call_id: Annotated[str, typer.Argument(metavar="CALL_ID", help="An id or its prefix.")],

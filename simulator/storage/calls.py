@@ -233,6 +233,12 @@ class CallStore:
         rows = self._read(lambda conn: conn.execute(sql, params).fetchall())
         return [CallSummary(*row) for row in rows]
 
+    def count_calls(self, trainee: str | None = None, workshop: str | None = None,
+                    persona: str | None = None) -> int:
+        where, params = _filters(trainee, workshop, persona)
+        sql = f"SELECT count(*) FROM calls c{where}"
+        return self._read(lambda conn: conn.execute(sql, params).fetchone()[0])
+
     def iter_calls(
         self,
         trainee: str | None = None,

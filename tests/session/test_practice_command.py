@@ -160,3 +160,19 @@ def test_ctrl_c_mid_call_ends_saves_and_scores(tmp_path):
         call = store.get_call(saved.call_id)
     assert call.outcome == "trainee_ended"
     assert call.scorecard["checks"]["gratitude"]["verdict"] == "pass"
+
+
+def test_history_table_shows_the_newest_calls_and_says_how_many_more(tmp_path):
+    for seed in (1, 2, 3):
+        practice(tmp_path, "covered-carl", ["Thanks, goodbye."], seed, "--trainee", "ann")
+    result = runner.invoke(app, ["history", "--limit", "2", "--data-dir", str(tmp_path)])
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["call", "started", "(UTC)", "trainee", "persona", "outcome",
+                                "score", "turns"]
+    assert len(lines) == 4
+    assert lines[-1] == "(newest 2 of 3 calls; --limit N or --all for more)"
+    everything = runner.invoke(app, ["history", "--all", "--data-dir", str(tmp_path)])
+    assert len(everything.stdout.splitlines()) == 4
+    nobody = runner.invoke(app, ["history", "--trainee", "zoe", "--data-dir", str(tmp_path)])
+    assert nobody.stdout == ("No calls saved for trainee 'zoe' yet. Start one: callsim practice "
+                             "--persona covered-carl --text\n")
