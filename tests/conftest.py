@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,26 @@ def speech(espeak):
         return rendered[key]
 
     return render
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path):
+    """Mount tiny tmpfs file systems: `tmpfs(size_kb)` -> mount point. Skips without privilege."""
+    mounted: list[Path] = []
+
+    def mount(size_kb: int) -> Path:
+        point = tmp_path / f"tmpfs-{uuid.uuid4().hex[:6]}"
+        point.mkdir()
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(point)],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip()})")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in mounted:
+        subprocess.run(["umount", "-l", str(point)], capture_output=True)

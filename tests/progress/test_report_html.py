@@ -16,7 +16,6 @@ from simulator.report import call_report, trainee_report, write_html
 from simulator.scoring.notes import turn_notes
 from simulator.storage import CallStore, TurnRecord
 from tests.progress.histories import SPOKEN, call, practice, save
-from tests.storage.conftest import tmpfs  # noqa: F401  (fixture)
 
 runner = CliRunner()
 NAME = "<script>alert(1)</script>"
@@ -172,7 +171,7 @@ def test_write_replaces_the_file_atomically(tmp_path):
     assert os.listdir(tmp_path) == ["report.html"]
 
 
-def test_write_failures_are_one_line_and_keep_the_old_file(tmp_path, tmpfs):  # noqa: F811
+def test_write_failures_are_one_line_and_keep_the_old_file(tmp_path, tmpfs):
     full = tmpfs(8)
     (full / "filler").write_bytes(b"x" * 8 * 1024)
     cases = {
