@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from simulator.cli.options import DataDir, Json, Rubric
+from simulator.cli.options import (
+    DataDir,
+    Engine,
+    InputDevice,
+    Json,
+    NoVoice,
+    OutputDevice,
+    Rubric,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -18,13 +26,10 @@ def demo(
     persona_id: Annotated[str, typer.Option("--persona", help="The persona to call.")
                           ] = "covered-carl",
     seed: Annotated[int, typer.Option("--seed", help="Make the call repeatable.")] = 1,
-    engine: Annotated[str | None, typer.Option(
-        "--engine", help="Speech recognizer: vosk or pocketsphinx (default: best installed).")
-    ] = None,
-    no_voice: Annotated[bool, typer.Option("--no-voice", help="Print the prospect's lines.")
-                        ] = False,
-    input_device: Annotated[str | None, typer.Option("--input-device")] = None,
-    output_device: Annotated[str | None, typer.Option("--output-device")] = None,
+    engine: Engine = None,
+    no_voice: NoVoice = False,
+    input_device: InputDevice = None,
+    output_device: OutputDevice = None,
     as_json: Json = False,
     data_dir: DataDir = None,
     rubric_path: Rubric = None,

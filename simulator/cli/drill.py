@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from simulator.cli.options import DataDir, Json, Rubric, Trainee
+from simulator.cli.options import (
+    DataDir,
+    Engine,
+    InputDevice,
+    Json,
+    NoVoice,
+    OutputDevice,
+    Rubric,
+    Trainee,
+    Wav,
+    Workshop,
+)
 
 REASON_LABELS = {"new": "new", "retry": "again: handled poorly last time", "review": "review",
                  "early": "review (early)"}
@@ -31,16 +41,12 @@ def drill(
     as_json: Json = False,
     data_dir: DataDir = None,
     rubric_path: Rubric = None,
-    workshop: Annotated[str | None, typer.Option("--workshop", hidden=True)] = None,
-    wav: Annotated[list[Path] | None, typer.Option(
-        "--wav", help="Recorded replies to use instead of the microphone (repeatable).")] = None,
-    no_voice: Annotated[bool, typer.Option("--no-voice", help="Print the objections instead "
-                                           "of speaking them.")] = False,
-    engine: Annotated[str | None, typer.Option(
-        "--engine", help="Speech recognizer: vosk or pocketsphinx (default: best installed).")
-    ] = None,
-    input_device: Annotated[str | None, typer.Option("--input-device")] = None,
-    output_device: Annotated[str | None, typer.Option("--output-device")] = None,
+    workshop: Workshop = None,
+    wav: Wav = None,
+    no_voice: NoVoice = False,
+    engine: Engine = None,
+    input_device: InputDevice = None,
+    output_device: OutputDevice = None,
 ) -> None:
     """Drill single objections: the prospect says no, you answer once, verdicts, next one.
     Objections you handled poorly come back sooner. Every answer is saved to your history."""

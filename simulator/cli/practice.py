@@ -5,12 +5,22 @@ from __future__ import annotations
 import json
 import re
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from simulator.cli.options import DataDir, Json, Rubric, Trainee
+from simulator.cli.options import (
+    DataDir,
+    Engine,
+    InputDevice,
+    Json,
+    NoVoice,
+    OutputDevice,
+    Rubric,
+    Trainee,
+    Wav,
+    Workshop,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -22,22 +32,18 @@ def practice(
                                             "`callsim personas list`).")],
     text: Annotated[bool, typer.Option("--text", help="Type the replies (or pipe them, one "
                                        "per line) instead of speaking.")] = False,
-    wav: Annotated[list[Path] | None, typer.Option(
-        "--wav", help="Recorded replies to use instead of the microphone (repeatable).")] = None,
+    wav: Wav = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Make the call repeatable.")
                     ] = None,
     trainee: Trainee = None,
-    workshop: Annotated[str | None, typer.Option("--workshop", hidden=True)] = None,
+    workshop: Workshop = None,
     as_json: Json = False,
     data_dir: DataDir = None,
     rubric_path: Rubric = None,
-    no_voice: Annotated[bool, typer.Option("--no-voice", help="Print the prospect's lines "
-                                           "instead of speaking them.")] = False,
-    engine: Annotated[str | None, typer.Option(
-        "--engine", help="Speech recognizer: vosk or pocketsphinx (default: best installed).")
-    ] = None,
-    input_device: Annotated[str | None, typer.Option("--input-device")] = None,
-    output_device: Annotated[str | None, typer.Option("--output-device")] = None,
+    no_voice: NoVoice = False,
+    engine: Engine = None,
+    input_device: InputDevice = None,
+    output_device: OutputDevice = None,
 ) -> None:
     """Practise a call: the prospect says no, you answer, the prospect reacts; then a scorecard."""
     from rich.console import Console

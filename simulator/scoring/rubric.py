@@ -201,16 +201,9 @@ class RubricChoice(NamedTuple):
 
 
 def _data_dir(data_dir: Path | str | None) -> Path:
-    """resolve_data_dir's answer (--data-dir > $CALLSIM_HOME > platform default), not created."""
-    from simulator.storage.paths import HOME_ENV, default_data_dir
+    from simulator.storage.paths import data_dir_path
 
-    if data_dir is not None and str(data_dir) != "":
-        directory = Path(data_dir)
-    elif os.environ.get(HOME_ENV):
-        directory = Path(os.environ[HOME_ENV])
-    else:
-        directory = default_data_dir()
-    return directory.expanduser().absolute()
+    return data_dir_path(data_dir)  # never created just to look for a rubric in it
 
 
 def find_rubric(path: Path | str | None = None, data_dir: Path | str | None = None

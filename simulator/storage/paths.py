@@ -19,15 +19,20 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
-def resolve_data_dir(arg: str | Path | None = None) -> Path:
-    """The data directory by precedence argument > $CALLSIM_HOME > platform default, created."""
+def data_dir_path(arg: str | Path | None = None) -> Path:
+    """The data directory by precedence argument > $CALLSIM_HOME > platform default."""
     if arg is not None and str(arg) != "":
         directory = Path(arg)
     elif os.environ.get(HOME_ENV):
         directory = Path(os.environ[HOME_ENV])
     else:
         directory = default_data_dir()
-    directory = directory.expanduser().absolute()
+    return directory.expanduser().absolute()
+
+
+def resolve_data_dir(arg: str | Path | None = None) -> Path:
+    """data_dir_path(arg), created if missing."""
+    directory = data_dir_path(arg)
     fix = f"pass --data-dir or set {HOME_ENV} to a writable directory"
     if directory.exists() and not directory.is_dir():
         raise StorageError(f"data directory {directory} is a file, not a directory; {fix}")
