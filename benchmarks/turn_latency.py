@@ -1,6 +1,6 @@
 """Per-turn latency of a spoken call, through the real path, with p50 and p95.
 
-    .venv/bin/python benchmarks/turn_latency.py [--replies 24] [--engine pocketsphinx]
+    .venv/bin/python benchmarks/turn_latency.py [--replies 60] [--engine pocketsphinx]
 
 Each synthesized reply (espeak-ng, several voices, silence around it) goes through voice activity
 detection and the recognizer exactly as in a call; then scoring and the dialog step, the cached
@@ -96,7 +96,7 @@ def sound_server_env() -> dict | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--replies", type=int, default=24)
+    parser.add_argument("--replies", type=int, default=60)  # enough for a stable p95
     parser.add_argument("--engine", default="pocketsphinx")
     args = parser.parse_args()
     from simulator.models.paths import models_dir
@@ -119,12 +119,13 @@ def main() -> None:
     espeak = EspeakSynthesizer()
     recognizer = TimedRecognizer(make_recognizer(args.engine, models_dir()))
     settings = EndpointSettings()
-    waits, finals, rtfs, scoring, synthesis, first_sample = [], [], [], [], [], []
+    waits, finals, rtfs, scoring, synthesis, first_sample, opened = [], [], [], [], [], [], []
     sink = None
     if server:
         from simulator.voice.playback import SoundDeviceSink
 
         sink = SoundDeviceSink()
+        sink.play(speech.get(persona.opening[0], voice))  # a call plays its opening line first
     for index in range(args.replies):
         text = REPLIES[index % len(REPLIES)]
         audio = resample(espeak.render(text, VOICES[index % len(VOICES)]), 16000)
@@ -148,6 +149,7 @@ def main() -> None:
         if sink is not None:
             turn_done = time.monotonic()
             sink.play(answer)
+            opened.append(sink.last_first_sample_at - turn_done)
             first_sample.append(sink.last_first_sample_at - turn_done + recognizer.final
                                 + scoring[-1] + synthesis[-1])
     print(f"turn latency over {args.replies} synthesized replies, {recognizer.inner.name}:")
@@ -157,6 +159,7 @@ def main() -> None:
     row("prospect speech (cached, pre-rendered)", synthesis)
     row("prospect speech rendered cold (not on the turn)", cold)
     if first_sample:
+        row("output stream open -> first sample", opened)
         row("end of turn -> first sample at the output", first_sample)
     else:
         print("  end of turn -> first sample at the output: no sound server (install pulseaudio)")
