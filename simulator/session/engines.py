@@ -69,6 +69,7 @@ class Recognizer(Protocol):
     """Speech to text for one reply at a time (a fresh stream per turn)."""
 
     name: str
+    notice: str | None  # one line for the user when this engine is a fallback
 
     def start(self, rate: int) -> None: ...
     def accept(self, pcm: bytes) -> str:

@@ -42,7 +42,7 @@ def recognizer_for(console, engine: str | None, script: list[str] | None = None)
         console.print("PocketSphinx listens for the demo script's sentences only; a Vosk model "
                       "recognizes open speech.", style="dim")
     recognizer = make_recognizer(engine, models_dir(), grammar=grammar)
-    if getattr(recognizer, "notice", None):
+    if recognizer.notice:
         console.print(recognizer.notice, style="yellow")
     return recognizer
 

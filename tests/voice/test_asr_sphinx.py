@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import wave
 from itertools import pairwise
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,20 +10,9 @@ import soxr
 
 from simulator.errors import ModelError
 from simulator.voice.asr_sphinx import NoiseFloor, PocketSphinxRecognizer
+from tests.voice.audio_helpers import decode, read_golden
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-def golden(name: str) -> tuple[bytes, int]:
-    with wave.open(str(DATA / f"{name}.wav")) as wav:
-        return wav.readframes(wav.getnframes()), wav.getframerate()
-
-
-def decode(recognizer, pcm: bytes, rate: int, chunk_seconds: float = 0.03):
-    step = int(rate * chunk_seconds) * 2
-    recognizer.start(rate)
-    partials = [recognizer.accept(pcm[i:i + step]) for i in range(0, len(pcm), step)]
-    return recognizer.finish(), partials
+golden = read_golden
 
 
 @pytest.mark.parametrize("clip, phrases", [

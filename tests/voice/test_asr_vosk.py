@@ -4,7 +4,6 @@ a USB stick, then used through make_recognizer."""
 
 from __future__ import annotations
 
-import wave
 from itertools import pairwise
 from pathlib import Path
 
@@ -14,9 +13,9 @@ from typer.testing import CliRunner
 from simulator.cli.app import app
 from simulator.voice.asr_vosk import VoskRecognizer, load_model
 from simulator.voice.recognizers import FALLBACK_NOTICE, available_engine, make_recognizer
+from tests.voice.audio_helpers import decode, read_golden
 
 KOREAN = "vosk-model-small-ko-0.22"
-DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture(scope="module")
@@ -33,15 +32,7 @@ def models(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def greeting() -> tuple[bytes, int]:
-    with wave.open(str(DATA / "ko_greeting.wav")) as wav:
-        return wav.readframes(wav.getnframes()), wav.getframerate()
-
-
-def decode(recognizer, pcm: bytes, rate: int, chunk_seconds: float = 0.03):
-    step = int(rate * chunk_seconds) * 2
-    recognizer.start(rate)
-    partials = [recognizer.accept(pcm[i:i + step]) for i in range(0, len(pcm), step)]
-    return recognizer.finish(), partials
+    return read_golden("ko_greeting")
 
 
 def test_explicit_vosk_uses_the_installed_model(models):
