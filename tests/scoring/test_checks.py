@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -12,9 +11,9 @@ import pytest
 from simulator.scoring.scorer import score_text
 from tests.scoring.cases import BY_CHECK, MIXED
 
-# CI clones the repo with the read-only shared/ folder beside it.
-SHARED = Path(os.environ.get("CALLSIM_SHARED", Path(__file__).resolve().parents[3] / "shared"))
-DEV_SAMPLE = SHARED / "eval" / "replies-dev.jsonl"
+# Copies of the labelled public sets (they arrive in ../shared/eval/; a clone has only these).
+DATA = Path(__file__).resolve().parents[1] / "data"
+DEV_SAMPLE = DATA / "replies-dev.jsonl"
 
 
 def recognizer_form(text: str) -> str:
