@@ -22,6 +22,27 @@ class Problem:
         return f"{self.path}:{self.line}:{self.column}: {self.message}"
 
 
+MAX_PROBLEMS_SHOWN = 20  # a file of 80,000 unknown keys needs its first few fixed, not a flood
+
+
+def problem_lines(problems: list[Problem]) -> list[str]:
+    """The first MAX_PROBLEMS_SHOWN problems, one per line, then how many more there are."""
+    lines = [str(problem) for problem in problems[:MAX_PROBLEMS_SHOWN]]
+    more = len(problems) - len(lines)
+    if more:
+        lines.append(f"…and {more} more problem{'s' if more > 1 else ''}")
+    return lines
+
+
+SHOWN_CHARACTERS = 60  # of a value the user gave, when an error line quotes it back
+
+
+def shorten(value: object) -> str:
+    """A value the user gave, cut to fit in a one-line message: the first 60 characters + '…'."""
+    text = str(value)
+    return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…"
+
+
 class CallsimError(Exception):
     """Base class. str(error) is the one line shown to the user."""
 
@@ -43,7 +64,7 @@ class FileProblemsError(CallsimError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__("\n".join(problem_lines(self.problems)))
 
 
 class RubricError(FileProblemsError):
@@ -64,6 +85,12 @@ class StorageError(CallsimError):
 
 class UnknownCallError(CallsimError):
     """No saved call has the requested id."""
+
+
+class Cancelled(CallsimError):
+    """Ctrl-C stopped a command; the message says what was kept (exit 130, as for SIGINT)."""
+
+    exit_code = 130
 
 
 class ModelError(CallsimError):

@@ -8,7 +8,6 @@ the file is called, the fix for each missing field and the aliases behind "did y
 
 from __future__ import annotations
 
-import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -20,22 +19,18 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from simulator.errors import FileProblemsError, Problem
+from simulator.errors import FileProblemsError, Problem, shorten
+from simulator.yamlsafe import (
+    RefusedYaml,
+    TooLongNumber,
+    TrainerYamlLoader,
+    Yaml12Loader,
+    reader_problem,
+)
+
+__all__ = ["FileFormat", "Marks", "Yaml12Loader", "load_model", "read_yaml", "suggest"]
 
 Model = TypeVar("Model", bound=BaseModel)
-
-
-class Yaml12Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans: only true/false, so `on:`, `no`, `yes` stay text."""
-
-
-Yaml12Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-Yaml12Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
 
 
 def suggest(word: str, choices: Sequence[str], aliases: Mapping[str, str] | None = None) -> str:
@@ -129,7 +124,10 @@ def read_yaml(path: Path, fmt: FileFormat) -> tuple[dict, Marks]:
         raise fail([Problem(src, line, col, msg)]) from None
     if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise fail([Problem(src, 1, 1, f"file is empty: {fmt.empty_fix}")])
-    loader = Yaml12Loader(text)
+    try:
+        loader = TrainerYamlLoader(text)
+    except yaml.reader.ReaderError as exc:  # a control character, or UTF-16 read as UTF-8
+        raise fail([Problem(src, *reader_problem(text, exc))]) from None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -138,6 +136,8 @@ def read_yaml(path: Path, fmt: FileFormat) -> tuple[dict, Marks]:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = ": ".join(str(p) for p in (exc.context, exc.problem) if p)
         msg = f"YAML syntax error: {what}: check the indentation, colons and quotes here"
+        if isinstance(exc, RefusedYaml):  # valid YAML, but nothing a trainer file needs
+            msg = exc.problem
         raise fail([Problem(src, line, col, msg)]) from None
     except yaml.YAMLError as exc:
         raise fail([Problem(src, 1, 1, f"YAML error: {exc}")]) from None
@@ -207,12 +207,19 @@ def _limits(root: type[BaseModel], loc: tuple) -> str:
     return " and ".join(f"{words[k]} {v}" for k, v in bounds.items()) or "in range"
 
 
+def _shown(value: object) -> str:
+    """A wrong value as the trainer wrote it: true/false, not True/False; long ones cut short."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "nothing" if value is None else shorten(repr(value))
+
+
 def _message(error: dict, root: type[BaseModel], fmt: FileFormat) -> tuple[tuple, str, bool]:
     """(location, message with the fix, whether to point at the key) for one pydantic error."""
     loc = tuple(p for p in error["loc"] if p != "[key]")
     kind, value = error["type"], error.get("input")
     where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)[1:] or "file"
-    name = str(loc[-1]) if loc else ""
+    name = shorten(str(loc[-1])) if loc else ""
     if kind == "extra_forbidden":
         model = _model_at(root, loc)
         allowed = list(_fields(model)) if model else []
@@ -223,7 +230,7 @@ def _message(error: dict, root: type[BaseModel], fmt: FileFormat) -> tuple[tuple
     if kind == "literal_error":
         known = [s.strip(" '") for s in error["ctx"]["expected"].replace(" or ", ", ").split(",")]
         what = next((fmt.value_kinds[k] for k in known if k in fmt.value_kinds), "value")
-        hint = fmt.suggest(str(value), known)
+        value, hint = shorten(str(value)), fmt.suggest(shorten(str(value)), known)
         at_key = "[key]" in error["loc"]
         return loc, f"unknown {what} '{value}' (known: {', '.join(known)}){hint}", at_key
     if kind == "too_short" and isinstance(value, (list, dict)):
@@ -231,27 +238,36 @@ def _message(error: dict, root: type[BaseModel], fmt: FileFormat) -> tuple[tuple
     if kind == "string_too_short":
         fix = "write the text or remove the item" if isinstance(loc[-1], int) else "write the text"
         return loc, f"'{where}' is blank: {fix}", False
+    if kind == "string_too_long":
+        most = error["ctx"]["max_length"]
+        return loc, f"'{where}' is too long ({len(value)} characters; at most {most})", False
     if kind == "string_pattern_mismatch" and name == "id":
-        msg = f"id '{value}' must be lowercase words joined by hyphens, e.g. 'covered-carl'"
+        msg = (f"id '{shorten(value)}' must be lowercase words joined by hyphens, "
+               "e.g. 'covered-carl'")
         return loc, msg, False
     if kind == "string_type":
-        return loc, f"'{where}' expected text, got {value!r}: put it in quotes", False
+        return loc, f"'{where}' expected text, got {_shown(value)}: put it in quotes", False
+    limits = _limits(root, loc) if loc else "in range"
+    if isinstance(value, TooLongNumber) and limits != "in range":  # a number, just far too big
+        return loc, f"'{where}' must be {limits} (got {value})", False
     if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
-        return loc, f"'{where}' must be {_limits(root, loc)} (got {value!r})", False
+        return loc, f"'{where}' must be {limits} (got {_shown(value)})", False
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return loc, f"'{where}' must be a whole number (got {value!r})", False
+        limits = "" if limits == "in range" else f" {limits}"
+        return loc, f"'{where}' must be a whole number{limits} (got {_shown(value)})", False
     if kind in ("float_parsing", "float_type"):
-        return loc, f"'{where}' must be a number, e.g. 10 or 2.5 (got {value!r})", False
+        return loc, f"'{where}' must be a number, e.g. 10 or 2.5 (got {_shown(value)})", False
     if kind in ("bool_parsing", "bool_type"):
-        return loc, f"'{where}' must be true or false (got {value!r})", False
+        return loc, f"'{where}' must be true or false (got {_shown(value)})", False
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return loc, f"'{where}' must be a mapping of keys to values (got {value!r})", False
+        return loc, f"'{where}' must be a mapping of keys to values (got {_shown(value)})", False
     if kind == "list_type":
-        return loc, f"'{where}' must be a list, e.g. [\"first\", \"second\"] (got {value!r})", False
+        example = '["first", "second"]'
+        return loc, f"'{where}' must be a list, e.g. {example} (got {_shown(value)})", False
     if kind == "value_error":
         return loc, f"'{where}': {error['msg'].removeprefix('Value error, ')}", False
     detail = error["msg"][0].lower() + error["msg"][1:]
-    return loc, f"'{where}': {detail} (got {value!r})", False
+    return loc, f"'{where}': {detail} (got {_shown(value)})", False
 
 
 def load_model(path: Path, model: type[Model], fmt: FileFormat) -> tuple[Model, Marks]:

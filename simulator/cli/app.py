@@ -5,18 +5,24 @@ from __future__ import annotations
 import typer
 from typer.core import TyperGroup
 
-from simulator.errors import CallsimError, FileProblemsError
+from simulator.cli.arguments import RAW_ARGS, check_text_arguments
+from simulator.errors import CallsimError, FileProblemsError, problem_lines
 
 
 class CallsimGroup(TyperGroup):
     """Turns library errors into one plain line on stderr and a non-zero exit code."""
 
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        ctx.meta[RAW_ARGS] = list(args)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: typer.Context):
         try:
+            check_text_arguments(self, ctx, ctx.meta.get(RAW_ARGS, []))
             return super().invoke(ctx)
         except FileProblemsError as exc:  # compiler style: one located line per problem
-            for problem in exc.problems:
-                typer.echo(str(problem), err=True)
+            for line in problem_lines(exc.problems):
+                typer.echo(line, err=True)
             raise typer.Exit(exc.exit_code) from None
         except CallsimError as exc:
             typer.echo(f"callsim: {exc}", err=True)

@@ -36,7 +36,9 @@ def history(trainee: Trainee = None, as_json: Json = False, data_dir: DataDir = 
         typer.echo(json.dumps([asdict(call) for call in calls], ensure_ascii=False))
         return
     if not calls:
-        who = f" for trainee '{trainee}'" if trainee else ""
+        from simulator.errors import shorten
+
+        who = f" for trainee '{shorten(trainee)}'" if trainee else ""
         typer.echo(f"No calls saved{who} yet. Start one: callsim practice --persona "
                    "covered-carl --text")
         return

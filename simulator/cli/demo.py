@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from simulator.cli.options import (
+    SEED_MAX,
     DataDir,
     Engine,
     InputDevice,
@@ -25,7 +26,8 @@ def register(app: typer.Typer) -> None:
 def demo(
     persona_id: Annotated[str, typer.Option("--persona", help="The persona to call.")
                           ] = "covered-carl",
-    seed: Annotated[int, typer.Option("--seed", help="Make the call repeatable.")] = 1,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=SEED_MAX,
+                                      help="Make the call repeatable.")] = 1,
     engine: Engine = None,
     no_voice: NoVoice = False,
     input_device: InputDevice = None,

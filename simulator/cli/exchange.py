@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -39,13 +43,18 @@ def import_files(
     data_dir: DataDir = None,
 ) -> None:
     """Merge exported calls into this laptop's history; importing a file again adds nothing."""
+    from simulator.errors import Cancelled
     from simulator.storage.calls import CallStore
     from simulator.storage.exchange import read_export
-    from simulator.storage.merge import import_exports
+    from simulator.storage.merge import CANCELLED, import_exports
 
-    exports = [read_export(path) for path in paths]  # every file checked before any is merged
-    with CallStore.open(data_dir) as store:
-        reports = import_exports(store, exports)
+    try:
+        exports = [read_export(path) for path in paths]  # all checked before any is merged
+        store = CallStore.open(data_dir)
+    except KeyboardInterrupt:
+        raise Cancelled(CANCELLED) from None
+    with store, _ctrl_c_noted() as ctrl_c:
+        reports = import_exports(store, exports, cancelled=ctrl_c.is_set)
     for report in reports:
         typer.echo(report.summary())
         if report.completed:
@@ -53,3 +62,19 @@ def import_files(
         for old, new in report.rekeyed:
             typer.echo(f"  call {old} differs from the call saved here with that id; "
                        f"kept as {new}")  # fmt: skip
+
+
+@contextlib.contextmanager
+def _ctrl_c_noted() -> Iterator[threading.Event]:
+    """Within, Ctrl-C only sets the event: the merge stops between calls and rolls back, so it
+    is never cut inside a write or after its commit (where "nothing was imported" would lie)."""
+    noted = threading.Event()
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *_: noted.set())
+    except ValueError:  # not the main thread, where Ctrl-C is not delivered anyway
+        yield noted
+        return
+    try:
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -12,6 +12,9 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     from simulator.cli.app import app
 
+    for stream in (sys.stdout, sys.stderr):  # a path or name with undecodable bytes still prints
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app(args=argv, prog_name="callsim")
     except KeyboardInterrupt:

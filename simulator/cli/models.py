@@ -87,11 +87,12 @@ def download(
 
 @models_app.command("install")
 def install(
-    source: Path = typer.Argument(..., help="A model .zip or an unpacked model folder."),
+    source: Path = typer.Argument(..., help="A model .zip or .tar.gz, or an unpacked model "
+                                "folder."),
     name: str = typer.Option(None, "--name", help="Install under this name (default: from the "
                              "zip's folder or the folder's name)."),
 ) -> None:
-    """Install a model from a zip or folder, e.g. from a USB stick (no network needed)."""
+    """Install a model from a zip, a tar or a folder, e.g. from a USB stick (no network needed)."""
     from simulator.models.install import install as install_model
     from simulator.models.paths import models_dir
 

@@ -14,6 +14,7 @@ Rubric = Annotated[Path | None, typer.Option(
     "--rubric", help="A rubric YAML file to score with instead of the shipped one.")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Trainee = Annotated[str | None, typer.Option("--trainee", help="The trainee's name.")]
+SEED_MAX = 2**63 - 1  # --seed: the largest whole number the call store (SQLite) can save
 
 # Voice options shared by practice, demo and drill.
 Wav = Annotated[list[Path] | None, typer.Option(

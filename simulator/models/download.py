@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulator.errors import ModelError
+from simulator.errors import ModelError, shorten
 from simulator.models.install import install_zip
 from simulator.models.registry import CATALOG, InstalledModel, KnownModel, check_name
 
@@ -52,7 +52,8 @@ def download_model(
     check_name(name)
     known = catalog.get(name)
     if known is None:
-        raise ModelError(f"unknown model {name!r}; downloadable models: {', '.join(catalog)}")
+        raise ModelError(f"unknown model {shorten(name)!r}; downloadable models: "
+                         f"{', '.join(catalog)}")
     if (models / name).exists():
         raise ModelError(f"{name} is already installed in {models}; "
                          f"remove it first with: callsim models remove {name}")

@@ -1,20 +1,24 @@
-"""Install a model from a zip or a folder (e.g. a USB stick), and remove one.
+"""Install a model from a zip, a tar archive or a folder (e.g. a USB stick), and remove one.
 
 Installs are atomic: everything is unpacked or copied into a hidden temporary folder inside the
 models folder, checked to be a Vosk model, then renamed into place. A failure at any point leaves
-no model folder behind.
+no model folder behind. Archives are unpacked as plain files and folders only: an entry that is
+a link, a device or a path leading out of the model folder refuses the whole archive.
 """
 
 from __future__ import annotations
 
+import errno
+import lzma
 import os
 import shutil
-import stat
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from simulator.errors import ModelError
+from simulator.models.archives import TAR_ERRORS, Entry, archive_stem, is_tar, open_tar, open_zip
 from simulator.models.registry import (
     InstalledModel,
     check_name,
@@ -31,6 +35,8 @@ def install(source: Path, models: Path, name: str | None = None) -> InstalledMod
     if source.is_dir():
         return install_folder(source, models, name)
     if source.is_file():
+        if is_tar(source):
+            return install_tar(source, models, name)
         return install_zip(source, models, name)
     raise ModelError(f"{source}: no such file or folder; give a model .zip or a model folder")
 
@@ -47,32 +53,33 @@ def install_folder(folder: Path, models: Path, name: str | None = None) -> Insta
             # Follows symlinks: the installed copy must not depend on the source medium.
             shutil.copytree(folder, staging / name)
         except OSError as exc:
-            raise ModelError(f"cannot copy {folder} into {models}: {_reason(exc)}") from exc
+            raise _cannot(f"cannot copy {folder} into {models}", models, exc) from exc
         return _commit(staging / name, target)
 
 
 def install_zip(archive: Path, models: Path, name: str | None = None) -> InstalledModel:
     try:
-        with zipfile.ZipFile(archive) as zf:
-            members = zf.infolist()
-            prefix = _common_folder(members)
-            name = check_name(name or prefix or archive.stem)
-            target = _free_target(models, name)
-            _check_space(models, sum(m.file_size for m in members), archive)
-            with _staging(models, name) as staging:
-                root = staging / name
-                root.mkdir()
-                for member in members:
-                    _extract(zf, member, prefix, root, archive)
-                problem = vosk_layout_problem(root)
-                if problem:
-                    raise ModelError(f"{archive} does not contain a Vosk model ({problem})")
-                return _commit(root, target)
+        with open_zip(archive) as entries:
+            return _install_entries(entries, archive, models, name)
     except zipfile.BadZipFile as exc:
         raise ModelError(f"{archive} is not a valid zip file ({exc}); "
                          f"download it again or give the unpacked model folder") from exc
     except OSError as exc:
-        raise ModelError(f"cannot install {archive}: {_reason(exc)}") from exc
+        raise _cannot(f"cannot install {archive}", models, exc) from exc
+
+
+def install_tar(archive: Path, models: Path, name: str | None = None) -> InstalledModel:
+    try:
+        with open_tar(archive) as entries:
+            return _install_entries(entries, archive, models, name)
+    except (*TAR_ERRORS, zlib.error, lzma.LZMAError) as exc:
+        text = str(exc).lower()  # the codecs' own words vary by version: not shown
+        cut = isinstance(exc, EOFError) or "end of" in text or "ended before" in text
+        reason = "it is cut short" if cut else "it is damaged or not a tar file"
+        raise ModelError(f"{archive} is not a valid tar archive ({reason}); "
+                         f"download it again or give the unpacked model folder") from exc
+    except OSError as exc:
+        raise _cannot(f"cannot install {archive}", models, exc) from exc
 
 
 def remove(name: str, models: Path) -> InstalledModel:
@@ -84,61 +91,77 @@ def remove(name: str, models: Path) -> InstalledModel:
     return model
 
 
-def _common_folder(members: list[zipfile.ZipInfo]) -> str | None:
-    """The single top-level folder every entry lives in (how Vosk zips are made), if any."""
-    tops = {PurePosixPath(m.filename.replace("\\", "/")).parts[0] for m in members
-            if m.filename.strip("/")}
+def _install_entries(entries: list[Entry], archive: Path, models: Path,
+                     name: str | None) -> InstalledModel:  # fmt: skip
+    """Check every entry, then unpack them into a fresh hidden folder and rename it into place.
+
+    Only plain files and folders are ever created (never a link), each at a path checked to
+    resolve inside that folder; on any failure the folder and all in it are removed.
+    """
+    places = [(entry, _place(entry.name, archive)) for entry in entries]
+    for entry, _ in places:
+        if entry.kind not in ("file", "folder"):
+            raise ModelError(f"refusing to install {archive}: entry {entry.name!r} is a "
+                             f"{entry.kind}, which a model never needs; nothing was installed")
+    prefix = _common_folder(places)
+    name = check_name(name or prefix or archive_stem(archive))
+    target = _free_target(models, name)
+    _check_space(models, sum(entry.size for entry in entries if entry.kind == "file"), archive)
+    with _staging(models, name) as staging:
+        root = staging / name
+        root.mkdir()
+        inside = root.resolve()
+        for entry, parts in places:
+            parts = parts[1:] if prefix is not None else parts
+            if parts:
+                _unpack(entry, root.joinpath(*parts), inside, archive)
+        problem = vosk_layout_problem(root)
+        if problem:
+            raise ModelError(f"{archive} does not contain a Vosk model ({problem})")
+        return _commit(root, target)
+
+
+def _place(entry: str, archive: Path) -> tuple[str, ...]:
+    """The entry's path parts inside the model folder; refused if it could lead outside."""
+    path = entry.replace("\\", "/")
+    parts = PurePosixPath(path).parts
+    if (path.startswith("/") or (parts and ":" in parts[0]) or ".." in parts
+            or "\x00" in path):  # fmt: skip
+        raise ModelError(f"refusing to install {archive}: entry {entry!r} points outside "
+                         f"the model folder")
+    return tuple(part for part in parts if part not in ("", "."))
+
+
+def _common_folder(places: list[tuple[Entry, tuple[str, ...]]]) -> str | None:
+    """The single top-level folder every entry lives in (how Vosk archives are made), if any."""
+    tops = {parts[0] for _, parts in places if parts}
     if len(tops) != 1:
         return None
-    top = tops.pop()
-    nested = all(m.filename.replace("\\", "/").startswith(top + "/") for m in members)
-    return top if nested else None
+    nested = all(len(parts) > 1 or entry.kind == "folder" for entry, parts in places if parts)
+    return tops.pop() if nested else None
 
 
-def _extract(zf: zipfile.ZipFile, member: zipfile.ZipInfo, prefix: str | None, root: Path,
-             archive: Path) -> None:
-    relative = _safe_relative(member.filename, prefix, archive)
-    if relative is None:
-        return  # the top-level folder entry itself
-    dest = root.joinpath(*relative.parts)
-    mode = member.external_attr >> 16
-    if stat.S_ISLNK(mode):
-        link = zf.read(member).decode("utf-8", "replace")
-        if _leaves(relative.parent, link):
-            raise ModelError(f"refusing to install {archive}: symlink {member.filename!r} "
-                             f"points outside the model folder ({link})")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.symlink(link, dest)
-    elif member.is_dir():
+def _unpack(entry: Entry, dest: Path, inside: Path, archive: Path) -> None:
+    if entry.kind == "folder":
         dest.mkdir(parents=True, exist_ok=True)
     else:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        with zf.open(member) as src, open(dest, "wb") as out:
-            shutil.copyfileobj(src, out, 1 << 20)
-
-
-def _safe_relative(entry: str, prefix: str | None, archive: Path) -> PurePosixPath | None:
-    path = entry.replace("\\", "/")
-    parts = PurePosixPath(path).parts
-    if path.startswith("/") or (parts and ":" in parts[0]) or ".." in parts:
-        raise ModelError(f"refusing to install {archive}: entry {entry!r} points outside "
+    # No links are ever created, so nothing can lead out; checked all the same, resolved.
+    where = dest.resolve() if entry.kind == "folder" else dest.parent.resolve() / dest.name
+    if not where.is_relative_to(inside):
+        raise ModelError(f"refusing to install {archive}: entry {entry.name!r} points outside "
                          f"the model folder")
-    if prefix is not None:
-        parts = parts[1:]
-    parts = tuple(p for p in parts if p not in ("", "."))
-    return PurePosixPath(*parts) if parts else None
-
-
-def _leaves(folder: PurePosixPath, link: str) -> bool:
-    """Whether a symlink at `folder`/x with target `link` resolves outside the model root."""
-    if link.startswith("/") or "\\" in link or ":" in link.split("/")[0]:
-        return True
-    depth = len(folder.parts)
-    for part in PurePosixPath(link).parts:
-        depth += -1 if part == ".." else (0 if part == "." else 1)
-        if depth < 0:
-            return True
-    return False
+    if entry.kind == "file":
+        # O_EXCL and O_NOFOLLOW: never write through anything already there.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        flags |= getattr(os, "O_BINARY", 0)
+        try:
+            handle = os.open(where, flags, 0o666)
+        except FileExistsError:
+            raise ModelError(f"refusing to install {archive}: entry {entry.name!r} appears "
+                             f"twice; download it again") from None
+        with entry.open() as src, os.fdopen(handle, "wb") as out:
+            shutil.copyfileobj(src, out, 1 << 20)
 
 
 def _free_target(models: Path, name: str) -> Path:
@@ -182,6 +205,15 @@ def _commit(staged: Path, target: Path) -> InstalledModel:
     except OSError as exc:
         raise ModelError(f"cannot install into {target}: {_reason(exc)}") from exc
     return InstalledModel(target.name, target, folder_size(target), model_language(target.name))
+
+
+def _cannot(action: str, models: Path, exc: OSError) -> ModelError:
+    """`action` failed; a full disk is said as such (copytree reports it only in its text)."""
+    full = exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+    if full or (isinstance(exc, shutil.Error) and os.strerror(errno.ENOSPC) in str(exc)):
+        return ModelError(f"the disk holding {models} is full; free some space and try again "
+                          "(nothing was installed)")
+    return ModelError(f"{action}: {_reason(exc)}")
 
 
 def _reason(exc: OSError) -> str:

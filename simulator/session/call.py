@@ -83,6 +83,9 @@ class CallSession:
         except CallsimError:
             self._finish("interrupted")
             raise
+        except Exception:  # a bug, not the trainee: still keep and score the call so far
+            self._finish("error")
+            raise
         return self._finish(outcome)
 
     def _converse(self, state: DialogState) -> DialogState:

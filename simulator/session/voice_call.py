@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from simulator.dialog.persona import Persona
-from simulator.errors import AudioError, InputError
-from simulator.session.engines import AudioSource, Recognizer, Reply
+from simulator.errors import AudioError
+from simulator.session.engines import Audio, AudioSource, Recognizer, Reply
 
 MAX_SILENT_TURNS = 3  # after this many waits with nothing said, the trainee has left the call
 
@@ -79,15 +79,19 @@ class SpokenReplies:
             self.on_close = None
 
 
-def wav_sources(paths: list[Path]) -> Iterator[AudioSource]:
+def read_replies(paths: list[Path]) -> list[Audio]:
+    """Every --wav file read and checked before the call starts: a bad one is refused (one line
+    naming it) before anything is said or saved."""
+    from simulator.voice.wavio import read_wav
+
+    return [read_wav(path) for path in paths]
+
+
+def wav_sources(replies: list[Audio] | list[Path]) -> Iterator[AudioSource]:
+    """One source per recorded reply (files are read now, so a bad one fails before the call)."""
     from simulator.voice.capture import WavSource
 
-    sources = []
-    for path in paths:
-        if not path.is_file():
-            raise InputError(f"no such WAV file: {path}")
-        sources.append(WavSource(path))  # read them all now: a bad file fails before the call
-    return iter(sources)
+    return iter([WavSource(reply) for reply in replies])
 
 
 def repeat(source: AudioSource) -> Iterator[AudioSource]:
@@ -106,20 +110,31 @@ def output_available(device: str | None) -> bool:
         return False
 
 
-def prepare_speech(console, lines: list[tuple[str, object]]):
-    """Render every line before the call so no turn waits for synthesis."""
+def prepare_speech(console, lines: list[tuple[str, object]], cache=None):
+    """Render every line before the call so no turn waits for synthesis.
+
+    Pass the `cache` an earlier call of this returned to keep one engine (and one notice) for
+    the call. The synthesizer's worker process is closed once the lines are rendered.
+    """
     from rich.progress import Progress
 
     from simulator.voice.speech_cache import SpeechCache
     from simulator.voice.tts import Pyttsx3Synthesizer
 
-    cache = SpeechCache(Pyttsx3Synthesizer())
+    if cache is None:
+        cache = SpeechCache(Pyttsx3Synthesizer())
+    shown = cache.notice
     missing = [(text, voice) for text, voice in lines if not cache.contains(text, voice)]
     if missing:
-        with Progress(console=console, transient=True) as progress:
-            task = progress.add_task("Preparing the prospect's voice", total=len(missing))
-            cache.prerender(missing, progress=lambda done, total: progress.update(
-                task, completed=done))
+        try:
+            with Progress(console=console, transient=True) as progress:
+                task = progress.add_task("Preparing the prospect's voice", total=len(missing))
+                cache.prerender(missing, progress=lambda done, total: progress.update(
+                    task, completed=done))
+        finally:
+            cache.close()
+    if cache.notice and cache.notice != shown:
+        console.print(cache.notice, style="yellow")
     return cache
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 from simulator.dialog.persona import Persona
 from simulator.session.engines import Audio, AudioSource, VoiceSettings
@@ -48,7 +47,7 @@ def recognizer_for(console, engine: str | None, script: list[str] | None = None)
 
 
 def _prospect(console, persona: Persona, no_voice: bool, output_device: str | None,
-              source: AudioSource | None = None):
+              source: AudioSource | None = None, cache=None):
     """Spoken lines when there is an output device, else printed ones (with a notice)."""
     if not no_voice and not output_available(output_device):
         console.print("No audio output device: the prospect's lines are printed instead.",
@@ -59,7 +58,7 @@ def _prospect(console, persona: Persona, no_voice: bool, output_device: str | No
     from simulator.voice.playback import SoundDeviceSink, SpokenProspect
 
     voice = persona.voice.settings()
-    cache = prepare_speech(console, [(line, voice) for line in persona_lines(persona)])
+    cache = prepare_speech(console, [(line, voice) for line in persona_lines(persona)], cache)
     sink = SoundDeviceSink(output_device)
     printed = PrintedProspect(console, persona.name)
     spoken = SpokenProspect(cache, sink, source)
@@ -72,9 +71,10 @@ def _prospect(console, persona: Persona, no_voice: bool, output_device: str | No
     return ShownAndSpoken(), sink
 
 
-def voice_engines(console, persona: Persona, wav: list[Path] | None, no_voice: bool,
+def voice_engines(console, persona: Persona, wav: list[Audio] | None, no_voice: bool,
                   engine: str | None, input_device: str | None, output_device: str | None):
-    """(TraineeInput, ProspectOutput) for `practice` from WAV files or the microphone."""
+    """(TraineeInput, ProspectOutput) for `practice` from recorded replies (`read_replies`) or
+    the microphone."""
     recognizer = recognizer_for(console, engine)
     scan_devices()
     if wav:
@@ -113,9 +113,10 @@ def demo_replies(persona: Persona) -> list[str]:
     return list(persona.golden[0].replies) if persona.golden else ["Thank you for your time."]
 
 
-def _synthesized(console, replies: list[str]) -> list[Audio]:
+def _synthesized(console, replies: list[str]):
+    """The scripted replies' audio, and the speech cache (the prospect's lines share it)."""
     cache = prepare_speech(console, [(reply, DEMO_TRAINEE_VOICE) for reply in replies])
-    return [cache.get(reply, DEMO_TRAINEE_VOICE) for reply in replies]
+    return [cache.get(reply, DEMO_TRAINEE_VOICE) for reply in replies], cache
 
 
 def _played_into_microphone(audios: list[Audio], sink, microphone) -> Iterator[AudioSource]:
@@ -133,18 +134,19 @@ def demo_engines(console, persona: Persona, engine: str | None, input_device: st
     from simulator.voice.capture import WavSource
 
     recognizer = recognizer_for(console, engine, demo_script(persona))
-    audios = _synthesized(console, demo_replies(persona))
+    audios, cache = _synthesized(console, demo_replies(persona))
     scan_devices()
     looped = not no_voice and output_available(output_device) and _input_available(input_device)
     if looped:
         from simulator.voice.capture import MicrophoneSource
 
         microphone = MicrophoneSource(input_device).open()
-        prospect, sink = _prospect(console, persona, no_voice, output_device, microphone)
+        prospect, sink = _prospect(console, persona, no_voice, output_device, microphone,
+                                   cache)
         sources = _played_into_microphone(audios, sink, microphone)
         return (SpokenReplies(sources, recognizer, source_name="demo", on_close=microphone.close),
                 prospect, "looped")
-    prospect, _sink = _prospect(console, persona, no_voice, output_device)
+    prospect, _sink = _prospect(console, persona, no_voice, output_device, cache=cache)
     sources = iter([WavSource(audio) for audio in audios])
     return SpokenReplies(sources, recognizer, source_name="demo"), prospect, "direct"
 

@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from simulator.errors import InputError
+from simulator.errors import InputError, shorten
 from simulator.storage.records import OUTCOMES
 from simulator.storage.workshops import LIST_HINT, display_name, nocase
 
@@ -121,7 +121,7 @@ def workshop_board(store: CallStore, name: str) -> Board:
     def read(conn: sqlite3.Connection) -> Board:
         shown = display_name(conn, name)
         if shown is None:
-            raise InputError(f"no workshop named {name}; {LIST_HINT}")
+            raise InputError(f"no workshop named {shorten(name)}; {LIST_HINT}")
         return build_board(shown, conn.execute(_BOARD_SQL, (name,)).fetchall())
 
     return store._read(read)

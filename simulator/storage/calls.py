@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from simulator.errors import CallsimError, StorageError, UnknownCallError
+from simulator.errors import CallsimError, StorageError, UnknownCallError, shorten
 from simulator.storage import db
 from simulator.storage.paths import database_path, resolve_data_dir
 from simulator.storage.records import (
@@ -285,6 +285,7 @@ def _resolve_id(conn: sqlite3.Connection, text: str) -> str:
     if len(matches) > 1:
         shown = ", ".join(matches[:3]) + (", ..." if len(matches) > 3 else "")
         raise UnknownCallError(
-            f"call id {text} is ambiguous ({shown}); type more of the id, see `callsim history`"
+            f"call id {shorten(text)} is ambiguous ({shown}); type more of the id, see "
+            "`callsim history`"
         )
     return matches[0]

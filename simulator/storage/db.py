@@ -15,7 +15,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from simulator.errors import StorageError
+from simulator.errors import InputError, StorageError
+from simulator.storage.files import disk_full, disk_is_full
+from simulator.storage.limits import INT_RANGE
 
 T = TypeVar("T")
 
@@ -111,10 +113,10 @@ def storage_error(exc: sqlite3.Error, path: Path) -> StorageError:
     kind = _error_kind(exc)
     if kind == "cantopen" and path.parent.is_dir() and not os.access(path.parent, os.W_OK):
         kind = "readonly"  # SQLite cannot create its -wal/-shm files beside the database
+    if kind in ("ioerr", "cantopen") and disk_is_full(path):
+        kind = "full"  # e.g. SQLITE_IOERR_SHMSIZE: the -shm file could not grow
     if kind == "full":
-        return StorageError(
-            f"cannot save to {path}: the disk is full; free some space, {elsewhere}"
-        )
+        return disk_full(path)
     if kind == "corrupt":
         return StorageError(
             f"{path} is not a readable callsim database (damaged or another kind of file); "
@@ -214,7 +216,11 @@ def _run_step(conn: sqlite3.Connection, path: Path, version: int, statement: str
 
 
 def retry_busy(action: Callable[[], T], path: Path) -> T:
-    """Run `action`, retrying when SQLite reports busy beyond the busy timeout."""
+    """Run `action`, retrying when SQLite reports busy beyond the busy timeout.
+
+    Values SQLite cannot take are checked where records are built; should one still reach it,
+    it is refused in one line here rather than a traceback.
+    """
     for attempt in range(WRITE_ATTEMPTS):
         try:
             return action()
@@ -222,6 +228,12 @@ def retry_busy(action: Callable[[], T], path: Path) -> T:
             if not is_busy(exc) or attempt == WRITE_ATTEMPTS - 1:
                 raise storage_error(exc, path) from None
             time.sleep(0.1 * 2**attempt)
+        except OverflowError:
+            raise InputError(f"a number is too large for {path}: it must be {INT_RANGE}; "
+                             "give a smaller one") from None  # fmt: skip
+        except UnicodeEncodeError:
+            raise InputError("text holding a lone surrogate (not valid Unicode, e.g. a badly "
+                             "encoded name) cannot be saved or searched; retype it") from None
     raise AssertionError("unreachable")  # pragma: no cover
 
 

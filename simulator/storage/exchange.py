@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from simulator.errors import CallsimError, InputError
-from simulator.storage.files import write_atomically
+from simulator.errors import CallsimError, InputError, StorageError, shorten
+from simulator.storage.files import disk_full, is_full_disk_error, write_atomically
+from simulator.storage.limits import MAX_LINE_DEPTH, has_surrogate, json_depth
 from simulator.storage.records import CallRecord, is_timestamp, utc_timestamp
 from simulator.storage.workshops import (
     LIST_HINT,
@@ -75,7 +76,7 @@ def _collect(store: CallStore, conn: sqlite3.Connection, body: BinaryIO, trainee
     body.truncate()  # from scratch, should a busy database make the store run this again
     digest = hashlib.sha256()
     if workshop is not None and display_name(conn, workshop) is None:
-        raise InputError(f"no workshop named {workshop}; {LIST_HINT}")
+        raise InputError(f"no workshop named {shorten(workshop)}; {LIST_HINT}")
     sql, params = _calls_sql(trainee, workshop)
     named = set() if workshop is None else {nocase(workshop)}
     count = 0
@@ -99,8 +100,11 @@ def export_calls(store: CallStore, path: str | Path, workshop: str | None = None
     `now` (default: the current time) is the export time written in the header.
     """
     with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as body:
-        count, workshops, sha256 = store._read(
-            lambda conn: _collect(store, conn, body, trainee, workshop))
+        try:
+            count, workshops, sha256 = store._read(
+                lambda conn: _collect(store, conn, body, trainee, workshop))
+        except OSError as exc:  # a big export spills the spool into the temporary folder
+            raise _spool_error(exc) from None
         header = {"format": FORMAT, "version": VERSION, "exported_at": now or utc_timestamp(),
                   "calls": count, "workshops": workshops, "sha256": sha256}
 
@@ -113,6 +117,14 @@ def export_calls(store: CallStore, path: str | Path, workshop: str | None = None
 
         write_atomically(path, write)
     return count
+
+
+def _spool_error(exc: OSError) -> StorageError:
+    folder = Path(tempfile.gettempdir())
+    if is_full_disk_error(exc):
+        return disk_full(folder, "nothing was exported")
+    return StorageError(f"cannot export: writing a temporary file in {folder} failed "
+                        f"({exc.strerror or exc}); set TMPDIR to a writable folder")  # fmt: skip
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -147,14 +159,14 @@ def _inflate(path: Path) -> bytes:
 
 def _header(path: Path, line: bytes) -> dict[str, Any]:
     try:
-        header = json.loads(line)
+        header = json.loads(line) if json_depth(line) <= MAX_LINE_DEPTH else None
     except ValueError:
         header = None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise _refused(path, "it is not a callsim export (no callsim-export header)")
     version = header.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise _refused(path, f"its header has an invalid version {version!r}")
+        raise _refused(path, f"its header has an invalid version {shorten(repr(version))}")
     if version > VERSION:
         raise _refused(path, f"it was written by a newer callsim (export version {version}, "
                              f"this one reads {VERSION}); upgrade callsim")  # fmt: skip
@@ -197,12 +209,29 @@ def read_export(path: str | Path) -> ExportFile:
     if len(lines) != header["calls"]:
         raise _refused(path, f"its header announces {header['calls']} calls but it holds "
                              f"{len(lines)}")  # fmt: skip
-    calls = []
-    for number, line in enumerate(lines, start=2):
-        try:
-            calls.append(CallRecord.from_json(json.loads(line, parse_constant=_no_constant)))
-        except (ValueError, CallsimError) as exc:
-            detail = str(exc).splitlines()[0] if str(exc) else "not JSON"
-            raise _refused(path, f"line {number} is not a valid call ({detail})") from None
+    calls = [_call(path, number, line) for number, line in enumerate(lines, start=2)]
     return ExportFile(path, header["exported_at"], header["workshops"], calls)
+
+
+def _call(path: Path, number: int, line: bytes) -> CallRecord:
+    """The call on line `number`, checked whole before anything is written."""
+    data: Any = None
+    try:
+        if json_depth(line) > MAX_LINE_DEPTH:  # before json.loads, which recurses per level
+            raise ValueError(f"it nests deeper than {MAX_LINE_DEPTH} levels")
+        data = json.loads(line, parse_constant=_no_constant)
+        return CallRecord.from_json(data)
+    except (ValueError, CallsimError) as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else "not JSON"
+        if "integer string conversion" in detail:  # Python's advice is for programmers
+            detail = "it holds a number with thousands of digits"
+        call_id = data.get("call_id") if isinstance(data, dict) else None
+        named = f" (call {call_id})" if _shown_id(call_id) else ""
+        raise _refused(path, f"line {number}{named} is not a valid call ({detail})") from None
+
+
+def _shown_id(call_id: Any) -> bool:
+    """Whether an id read from a file is fit to be quoted back in an error line."""
+    return (isinstance(call_id, str) and 0 < len(call_id) <= 80 and call_id.isprintable()
+            and not has_surrogate(call_id))  # fmt: skip
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from simulator.errors import StorageError
+from simulator.errors import Cancelled, StorageError
 from simulator.storage.exchange import ExportFile, call_line
 from simulator.storage.records import CallRecord
 from simulator.storage.rows import TURN_COLUMNS, insert_call, turn_row
@@ -104,8 +105,20 @@ def _merge_workshop(conn: sqlite3.Connection, workshop: dict[str, Any], exported
     conn.execute(_WORKSHOP_SQL, (workshop["name"], workshop["started_at"], ended_at))
 
 
-def import_exports(store: CallStore, exports: list[ExportFile]) -> list[ImportReport]:
-    """Merge the checked files (see `read_export`) in one transaction: all of them or none."""
+CANCELLED = "import cancelled; nothing was imported"
+
+
+def import_exports(store: CallStore, exports: list[ExportFile],
+                   cancelled: Callable[[], bool] = lambda: False) -> list[ImportReport]:
+    """Merge the checked files (see `read_export`) in one transaction: all of them or none.
+
+    `cancelled` is asked before each call; when it says yes the transaction is rolled back and
+    Cancelled raised. Once it no longer asks (all merged, committing) the import completes.
+    """
+
+    def check() -> None:
+        if cancelled():
+            raise Cancelled(CANCELLED)
 
     def merge(conn: sqlite3.Connection) -> list[ImportReport]:
         reports = []
@@ -114,8 +127,10 @@ def import_exports(store: CallStore, exports: list[ExportFile]) -> list[ImportRe
             for workshop in export.workshops:
                 _merge_workshop(conn, workshop, export.exported_at)
             for record in export.calls:
+                check()
                 _merge_call(store, conn, record, report)
             reports.append(report)
+        check()
         return reports
 
     return store._write(merge)

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from simulator.errors import StorageError
+from simulator.storage.files import disk_full, is_full_disk_error
 
 APP_NAME = "callsim"
 HOME_ENV = "CALLSIM_HOME"
@@ -39,6 +40,8 @@ def resolve_data_dir(arg: str | Path | None = None) -> Path:
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        if is_full_disk_error(exc):
+            raise disk_full(directory) from None
         reason = exc.strerror or str(exc)
         raise StorageError(f"cannot create data directory {directory} ({reason}); {fix}") from None
     return directory

@@ -6,14 +6,16 @@ field so a record copied from another laptop is either taken exactly or refused 
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from simulator.errors import InputError
+from simulator.errors import InputError, shorten
 from simulator.session.engines import Word
+from simulator.storage.limits import INT_RANGE, fits_integer, has_surrogate, json_value_problem
 
 MODES: tuple[str, ...] = ("text", "wav", "mic", "demo", "drill")
 SPEAKERS: tuple[str, ...] = ("prospect", "trainee")
@@ -57,23 +59,28 @@ def _check_str(where: str, value: Any, optional: bool = False) -> None:
         return
     if not isinstance(value, str):
         raise _fail(where, f"must be text, not {type(value).__name__}")
+    if has_surrogate(value):
+        raise _fail(where, "is not valid Unicode text (it holds a lone surrogate)")
 
 
 def _check_timestamp(where: str, value: Any, optional: bool = False) -> None:
     _check_str(where, value, optional)
     if value is not None and not _TIMESTAMP.fullmatch(value):
-        raise _fail(where, f"must be a UTC time like 2025-03-01T09:30:00.125Z, not {value!r}")
+        raise _fail(where, "must be a UTC time like 2025-03-01T09:30:00.125Z, "
+                           f"not {shorten(repr(value))}")
 
 
 def _check_choice(where: str, value: Any, choices: tuple[str, ...], optional: bool = False) -> None:
     _check_str(where, value, optional)
     if value is not None and value not in choices:
-        raise _fail(where, f"must be one of {', '.join(choices)}, not {value!r}")
+        raise _fail(where, f"must be one of {', '.join(choices)}, not {shorten(repr(value))}")
 
 
 def _check_number(where: str, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _fail(where, f"must be a number, not {type(value).__name__}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _fail(where, "must be a finite number (not infinity or NaN)")
 
 
 def _check_int(where: str, value: Any, optional: bool = False) -> None:
@@ -81,6 +88,8 @@ def _check_int(where: str, value: Any, optional: bool = False) -> None:
         return
     if isinstance(value, bool) or not isinstance(value, int):
         raise _fail(where, f"must be a whole number, not {type(value).__name__}")
+    if not fits_integer(value):
+        raise _fail(where, f"must be {INT_RANGE}")
 
 
 def _check_dict(where: str, value: Any, optional: bool = False) -> None:
@@ -88,6 +97,9 @@ def _check_dict(where: str, value: Any, optional: bool = False) -> None:
         return
     if not isinstance(value, dict):
         raise _fail(where, f"must be a JSON object, not {type(value).__name__}")
+    problem = json_value_problem(value)
+    if problem:
+        raise _fail(where, problem)
 
 
 def _check_keys(where: str, data: Any, required: set[str], allowed: set[str]) -> None:
@@ -129,10 +141,10 @@ class TurnRecord:
     extra: dict[str, Any] = field(default_factory=dict)  # audio figures (delay, rms, ...)
 
     def __post_init__(self) -> None:
-        where = f"turn {self.index}"
         _check_int("turn index", self.index)
         if self.index < 0:
             raise _fail("turn index", f"must be 0 or more, not {self.index}")
+        where = f"turn {self.index}"
         _check_choice(f"{where} speaker", self.speaker, SPEAKERS)
         _check_str(f"{where} text", self.text)
         _check_timestamp(f"{where} started_at", self.started_at, optional=True)
@@ -144,6 +156,8 @@ class TurnRecord:
             _check_str(f"{where} detection", name)
         if not isinstance(self.words, list) or not all(isinstance(w, Word) for w in self.words):
             raise _fail(f"{where} words", "must be a list of Word")
+        for word in self.words:
+            _check_str(f"{where} word", word.text)
         _check_dict(f"{where} extra", self.extra)
 
     def to_json(self) -> dict[str, Any]:
@@ -219,6 +233,11 @@ class CallRecord:
         _check_int("score", self.score, optional=True)
         if not all(isinstance(t, TurnRecord) for t in self.turns):
             raise _fail("turns", "must be a list of TurnRecord")
+        numbers: set[int] = set()
+        for turn in self.turns:  # the (call, index) key: a second one would clash when saved
+            if turn.index in numbers:
+                raise _fail("call", f"has two turns numbered {turn.index}")
+            numbers.add(turn.index)
         _check_dict("scorecard", self.scorecard, optional=True)
         _check_dict("delivery", self.delivery, optional=True)
 

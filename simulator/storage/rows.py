@@ -6,7 +6,7 @@ import json
 import sqlite3
 from typing import Any
 
-from simulator.errors import InputError, UnknownCallError
+from simulator.errors import InputError, UnknownCallError, shorten
 from simulator.storage.records import CallRecord, TurnRecord, word_from_json, word_to_json
 
 CALL_COLUMNS = (
@@ -21,7 +21,8 @@ SUMMARY_COLUMNS = (
 
 
 def no_call(call_id: str) -> UnknownCallError:
-    return UnknownCallError(f"no call with id {call_id}; run `callsim history` to list calls")
+    return UnknownCallError(f"no call with id {shorten(call_id)}; run `callsim history` to list "
+                            "calls")
 
 
 def json_text(value: Any, what: str) -> str:

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from simulator.errors import InputError
+from simulator.errors import InputError, shorten
 from simulator.storage.records import is_timestamp, utc_timestamp
 
 if TYPE_CHECKING:
@@ -67,11 +67,11 @@ def check_name(name: str) -> str:
     if not cleaned:
         raise InputError("a workshop needs a name, e.g. callsim workshop start lisbon-2025")
     if len(cleaned) > NAME_MAX:
-        raise InputError(f"workshop name {cleaned[:20]}... is too long (at most {NAME_MAX} "
+        raise InputError(f"workshop name {shorten(cleaned)} is too long (at most {NAME_MAX} "
                          "characters)")  # fmt: skip
     if any(unicodedata.category(ch).startswith("C") for ch in cleaned):
-        raise InputError(f"workshop name {cleaned!r} contains control characters; use letters, "
-                         "digits, spaces and dashes")  # fmt: skip
+        raise InputError(f"workshop name {shorten(cleaned)!r} contains control characters; use "
+                         "letters, digits, spaces and dashes")  # fmt: skip
     return cleaned
 
 
@@ -135,7 +135,7 @@ def end_workshop(store: CallStore, name: str | None = None, now: str | None = No
         if name is not None and (current is None or nocase(current[0]) != nocase(name)):
             row = _row(conn, name)
             if row is None:
-                raise InputError(f"no workshop named {name}; {LIST_HINT}")
+                raise InputError(f"no workshop named {shorten(name)}; {LIST_HINT}")
             raise InputError(f"workshop {row[0]} already ended at {shown_time(row[2])}")
         if current is None:
             raise InputError(f"no workshop is open; {LIST_HINT}")

@@ -127,6 +127,7 @@ class PocketSphinxRecognizer:
         self._np = np
         self._rate = rate
         self._partial, self._unreported = "", 0.0
+        self._odd_byte = b""  # half a sample, kept for the next chunk
         self._resampler = None
         if rate != DECODER_RATE:
             soxr = require("soxr")
@@ -170,13 +171,16 @@ class PocketSphinxRecognizer:
                 (seg.end_frame + 1) / FRAMES_PER_SECOND,
                 min(max(float(seg.prob), 0.0), 1.0),
             )
-            for seg in decoder.seg()
+            for seg in decoder.seg() or ()  # None when no audio was decoded
             if _is_word(seg.word)
         ]
         return Transcript(" ".join(w.text for w in words), words)
 
     def _feed(self, pcm: bytes, last: bool) -> None:
         np = self._np
+        pcm = self._odd_byte + pcm
+        whole = len(pcm) - len(pcm) % 2  # chunks need not end on a sample boundary
+        pcm, self._odd_byte = pcm[:whole], b"" if last else pcm[whole:]
         samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32)
         if self._resampler is not None:
             samples = self._resampler.resample_chunk(samples, last=last)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from simulator.errors import AudioError, require
+from simulator.errors import AudioError, require, shorten
 
 Kind = Literal["input", "output"]
 
@@ -81,15 +81,16 @@ def resolve_device(spec: str | int | None, kind: Kind) -> int | None:
         for device in devices:
             if device.index == int(text):
                 return device.index
-        raise AudioError(f"no {kind} device number {text}; {_available(devices)}")
+        raise AudioError(f"no {kind} device number {shorten(text)}; {_available(devices)}")
     matches = [d for d in devices if text.lower() in d.name.lower()]
     exact = [d for d in matches if d.name.lower() == text.lower()]
     if len(exact) == 1 or len(matches) == 1:
         return (exact or matches)[0].index
     if not matches:
-        raise AudioError(f"no {kind} device matches {text!r}; {_available(devices)}")
+        raise AudioError(f"no {kind} device matches {shorten(text)!r}; {_available(devices)}")
     raise AudioError(
-        f"{len(matches)} {kind} devices match {text!r}; pick one by number: {_available(matches)}"
+        f"{len(matches)} {kind} devices match {shorten(text)!r}; pick one by number: "
+        f"{_available(matches)}"
     )
 
 

@@ -3,7 +3,8 @@
 Files are keyed by the synthesizer's name, the text and every voice setting; a rendered line is
 reused by every later call (which also makes what the trainee hears identical each time: the
 in-process espeak library keeps some state between utterances, so re-rendering can differ by a
-few samples).
+few samples). A line the fallback engine rendered (pyttsx3 failed) is kept for this call only:
+the next call tries pyttsx3 again, and says again which engine speaks.
 """
 
 from __future__ import annotations
@@ -40,21 +41,39 @@ class SpeechCache:
         self.dir = Path(cache_dir) if cache_dir is not None else default_cache_dir() / "speech"
         self.hits = 0
         self.misses = 0
+        self._this_call: dict[Path, Audio] = {}  # rendered by a fallback engine: not stored
+
+    @property
+    def notice(self) -> str | None:
+        """One line for the user when the synthesizer fell back to another engine."""
+        return getattr(self.synth, "notice", None)
+
+    def close(self) -> None:
+        """Release the synthesizer's resources (its worker process); a later miss restarts it."""
+        close = getattr(self.synth, "close", None)
+        if close is not None:
+            close()
+
+    def _engine(self) -> str:
+        return getattr(self.synth, "name", type(self.synth).__name__)
 
     def key(self, text: str, voice: VoiceSettings) -> str:
-        engine = getattr(self.synth, "name", type(self.synth).__name__)
-        blob = json.dumps({"engine": engine, "text": " ".join(text.split()), **asdict(voice)},
-                          sort_keys=True)
+        blob = json.dumps({"engine": self._engine(), "text": " ".join(text.split()),
+                           **asdict(voice)}, sort_keys=True)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
 
     def path(self, text: str, voice: VoiceSettings) -> Path:
         return self.dir / f"{self.key(text, voice)}.wav"
 
     def contains(self, text: str, voice: VoiceSettings) -> bool:
-        return self.path(text, voice).is_file()
+        path = self.path(text, voice)
+        return path in self._this_call or path.is_file()
 
     def get(self, text: str, voice: VoiceSettings) -> Audio:
         path = self.path(text, voice)
+        if path in self._this_call:
+            self.hits += 1
+            return self._this_call[path]
         if path.is_file():
             try:
                 audio = read_wav(path)
@@ -65,6 +84,9 @@ class SpeechCache:
                 return audio
         self.misses += 1
         audio = self.synth.render(text, voice)
+        if getattr(self.synth, "last_engine", None) not in (None, self._engine()):
+            self._this_call[path] = audio
+            return audio
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
             write_wav(path, audio)

@@ -1,24 +1,25 @@
 """The prospect's voice: text to a verified WAV with pyttsx3, falling back to the espeak-ng CLI.
 
 pyttsx3 2.99's espeak driver keeps only one pending `save_to_file` per `runAndWait`, has left
-empty/missing files and stale properties, its getters return garbage and it prints to stdout. So
-each line is rendered alone to its own new file with every property set again, then checked
-(non-empty, audible, duration plausible for the words and rate); a failed line is retried once
-on a fresh engine and then rendered by the `espeak-ng` command line.
+empty/missing files and stale properties, its getters return garbage, it prints to stdout and it
+has segfaulted. So pyttsx3 runs in a worker process (tts_worker.py), each line is rendered alone
+to its own new file with every property set again, then checked (non-empty, audible, duration
+plausible for the words and rate); a failed line is retried once in a fresh worker and then
+rendered by the `espeak-ng` command line.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 import shutil
 import subprocess
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 
-from simulator.errors import AudioError, require
+from simulator.errors import AudioError, InputError, shorten
 from simulator.session.engines import Audio, VoiceSettings
+from simulator.voice.tts_worker import TtsWorker
 from simulator.voice.wavio import peak, read_wav
 
 DEFAULT_LANGUAGE = "en-us"
@@ -137,32 +138,40 @@ class EspeakSynthesizer:
 class Pyttsx3Synthesizer:
     """Synthesizer using pyttsx3 (espeak-ng, SAPI5 or NSSS), falling back to the espeak-ng CLI.
 
-    `driver` forces a pyttsx3 driver name (None: the platform's). `last_engine` tells which engine
-    rendered the last line and `fallbacks` counts lines the CLI had to render.
+    pyttsx3 runs in a worker process (tts_worker.py): a crash, a hang (`timeout` seconds per line)
+    or a bad rendering is retried once in a fresh worker. When that fails too, pyttsx3 is given
+    up for the rest of this synthesizer's life (every further line would cost two more failures,
+    hangs included) and the espeak-ng command line renders instead; `notice` then says so in
+    one line. `driver` forces a pyttsx3 driver name (None: the platform's). `last_engine` tells
+    which engine rendered the last line and `fallbacks` counts lines the CLI had to render.
+    `close()` ends the worker; a later line starts a new one.
     """
 
     name = "pyttsx3"
+    timeout = 15.0  # seconds for one line, engine start included; a line takes well under 1 s
 
-    def __init__(self, driver: str | None = None, fallback: EspeakSynthesizer | None = None):
+    def __init__(self, driver: str | None = None, fallback: EspeakSynthesizer | None = None,
+                 timeout: float | None = None):
         self.driver = driver
         self.fallback = fallback if fallback is not None else EspeakSynthesizer()
-        self._engine = None
+        if timeout is not None:
+            self.timeout = timeout
+        self._worker: TtsWorker | None = None
         self.last_engine: str | None = None
         self.last_problem: str | None = None
+        self.notice: str | None = None  # set when pyttsx3 is given up: one line for the user
         self.fallbacks = 0
 
     def render(self, text: str, voice: VoiceSettings) -> Audio:
         text = _words(text)
-        for attempt in range(2):
-            try:
-                audio = self._render_pyttsx3(text, voice, fresh=attempt > 0)
-                problem = speech_problem(audio, text, voice)
-            except Exception as exc:  # pyttsx3 fails with anything from RuntimeError to OSError
-                problem = f"{type(exc).__name__}: {exc}"
-            if problem is None:
+        if self.notice is None:
+            audio = self._render_pyttsx3(text, voice)
+            if audio is not None:
                 self.last_engine, self.last_problem = "pyttsx3", None
                 return audio
-            self.last_problem = problem
+            self.close()
+            self.notice = (f"pyttsx3 failed ({shorten(self.last_problem)}): the voices of this "
+                           f"call are spoken by the espeak-ng command line instead")
         if not self.fallback.available:
             raise AudioError(f"pyttsx3 could not render speech ({self.last_problem}) and espeak-ng "
                              f"is not installed: install it (apt install espeak-ng)")
@@ -171,56 +180,44 @@ class Pyttsx3Synthesizer:
         self.last_engine = "espeak-ng"
         return audio
 
-    def _engine_for(self, fresh: bool):
-        pyttsx3 = require("pyttsx3")
-        if fresh and self._engine is not None:
-            with contextlib.suppress(Exception):
-                self._engine.stop()
-            self._engine = None
-        if self._engine is None:
-            with contextlib.redirect_stdout(io.StringIO()):
-                self._engine = pyttsx3.init(self.driver) if self.driver else pyttsx3.init()
-        return self._engine
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
 
-    def _render_pyttsx3(self, text: str, voice: VoiceSettings, fresh: bool) -> Audio:
-        engine = self._engine_for(fresh)
-        self._apply_voice(engine, voice)
-        with tempfile.TemporaryDirectory(prefix="callsim-tts-") as tmp:
-            out = Path(tmp) / "line.wav"  # a new path per line: never a stale file from before
-            # The espeak driver prints "Audio saved to ..."; library code must not print.
-            with contextlib.redirect_stdout(io.StringIO()):
-                engine.save_to_file(text, str(out))
-                engine.runAndWait()
-            if not out.exists():
-                raise RuntimeError("no WAV file was written")
-            return read_wav(out)
+    def __enter__(self) -> Pyttsx3Synthesizer:
+        return self
 
-    def _apply_voice(self, engine, voice: VoiceSettings) -> None:
-        # Every property is set before every line; none is read back, because the 2.99 espeak
-        # driver's getters are unreliable (GetParameter is declared without its `current` flag).
-        driver = type(engine.proxy._driver).__module__.rsplit(".", 1)[-1]
-        if driver == "espeak":
-            engine.setProperty("voice", self.fallback.voice_name(voice))
-            engine.setProperty("pitch", min(99, max(0, voice.pitch)))
-        else:
-            chosen = _platform_voice(engine.getProperty("voices"), voice)
-            if chosen is not None:
-                engine.setProperty("voice", chosen)
-            with contextlib.suppress(Exception):  # SAPI5/NSSS have no pitch: rate and voice only
-                engine.setProperty("pitch", voice.pitch)
-        engine.setProperty("rate", voice.rate)
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
+    def _render_pyttsx3(self, text: str, voice: VoiceSettings) -> Audio | None:
+        """The line rendered by pyttsx3, trying twice; None (and `last_problem`) if both fail."""
+        for attempt in range(2):
+            if attempt:
+                self.close()  # the retry gets a fresh worker
+            problem = self._start_worker()  # first: it starts up while the request is prepared
+            with tempfile.TemporaryDirectory(prefix="callsim-tts-") as tmp:
+                out = Path(tmp) / "line.wav"  # a new path per line: never a stale file from before
+                if problem is None:
+                    problem = self._worker.render(
+                        {"text": text, "path": str(out), **asdict(voice),
+                         "espeak_voice": self.fallback.voice_name(voice)}, self.timeout)
+                if problem is None:
+                    try:
+                        audio = read_wav(out)
+                        problem = speech_problem(audio, text, voice)
+                    except InputError as exc:  # no file written, or a broken one
+                        problem = str(exc)
+            if problem is None:
+                return audio
+            self.last_problem = problem
+        return None
 
-def _platform_voice(voices, voice: VoiceSettings) -> str | None:
-    """SAPI5/NSSS: the first voice of the wanted gender, preferring the language hint."""
-    def gender_of(v) -> str:
-        text = f"{v.gender or ''} {v.name or ''}".lower()
-        female = ("female", "zira", "hazel", "susan", "samantha", "karen", "victoria", "moira")
-        return "female" if any(w in text for w in female) else "male"
-
-    def language_match(v) -> bool:
-        langs = " ".join(str(x) for x in (v.languages or [])).lower().replace("_", "-")
-        return bool(voice.variant) and voice.variant.lower() in f"{langs} {v.id.lower()}"
-
-    ranked = sorted(voices, key=lambda v: (gender_of(v) != voice.gender, not language_match(v)))
-    return ranked[0].id if ranked else None
+    def _start_worker(self) -> str | None:
+        if self._worker is None:
+            try:
+                self._worker = TtsWorker(self.driver)
+            except OSError as exc:
+                return f"cannot start the pyttsx3 worker: {exc}"
+        return None

@@ -15,23 +15,67 @@ from simulator.errors import AudioError, InputError, require
 from simulator.session.engines import Audio
 
 SPEECH_RATE = 16000  # what the VAD and the recognizers are fed
+MIN_RATE, MAX_RATE = 8000, 48000  # telephone to studio; anything else is a damaged header
+MAX_CHANNELS = 2
+MIN_SECONDS = 0.03  # one VAD frame: less is not a reply
 
 
 def read_wav(path: str | Path) -> Audio:
-    """Read a PCM WAV (8/16/24/32-bit, any channels) as mono 16-bit at the file's rate."""
+    """Read a PCM WAV (8/16/24/32-bit, mono or stereo, 8-48 kHz) as mono 16-bit at its rate.
+
+    Everything is checked here, before a call starts, so a damaged or odd file is one line
+    naming the file and what is wrong with it, never a failure half-way through the call.
+    """
     path = Path(path)
     try:
-        with wave.open(str(path), "rb") as wav:
-            channels = wav.getnchannels()
-            width = wav.getsampwidth()
-            rate = wav.getframerate()
-            raw = wav.readframes(wav.getnframes())
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such WAV file") from exc
-    except (wave.Error, EOFError) as exc:
-        raise InputError(f"{path}: not a PCM WAV file ({exc}); convert it with: "
-                         f"sox {path.name} -b 16 out.wav") from exc
+        with path.open("rb") as file:
+            head = file.read(12)
+            if head[:4] != b"RIFF" or head[8:] != b"WAVE":
+                raise _bad_wav(path, "not a WAV file (no RIFF/WAVE header)")
+            file.seek(0)
+            with wave.open(file, "rb") as wav:
+                channels, width = wav.getnchannels(), wav.getsampwidth()
+                rate, frames = wav.getframerate(), wav.getnframes()
+                _check_format(path, channels, width, rate)
+                raw = wav.readframes(frames)
+    except FileNotFoundError:
+        raise InputError(f"no such WAV file: {path}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read the WAV file {path} ({exc.strerror or exc}); check "
+                         "the path") from None
+    except EOFError:
+        raise _bad_wav(path, "its WAV header is cut short") from None
+    except wave.Error as exc:
+        code = str(exc).removeprefix("unknown format: ")
+        problem = (f"not PCM audio (WAV format {code}: float or compressed)" if code.isdigit()
+                   else f"its WAV header is damaged ({exc})")
+        raise _bad_wav(path, problem) from None
+    _check_audio(path, raw, frames, channels * width, rate)
     return Audio(pcm=_to_mono16(raw, width, channels), rate=rate)
+
+
+def _check_format(path: Path, channels: int, width: int, rate: int) -> None:
+    if not 1 <= channels <= MAX_CHANNELS:
+        raise _bad_wav(path, f"it has {channels} channels (callsim takes mono or stereo)")
+    if not 1 <= width <= 4:
+        raise _bad_wav(path, f"it has {width * 8}-bit samples (callsim takes 8, 16, 24 or 32-bit)")
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise _bad_wav(path, f"its sample rate is {rate:,} Hz (callsim takes {MIN_RATE:,} to "
+                             f"{MAX_RATE:,} Hz)")  # fmt: skip
+
+
+def _check_audio(path: Path, raw: bytes, frames: int, frame_bytes: int, rate: int) -> None:
+    if len(raw) % frame_bytes or len(raw) < frames * frame_bytes:
+        raise _bad_wav(path, f"it is cut short (its header announces {frames / rate:.2f} s of "
+                             f"audio, it holds {len(raw) / frame_bytes / rate:.2f} s)")  # fmt: skip
+    if frames < MIN_SECONDS * rate:
+        held = f"less than {MIN_SECONDS * 1000:.0f} ms of audio" if frames else "no audio"
+        raise _bad_wav(path, f"it holds {held}")
+
+
+def _bad_wav(path: Path, problem: str) -> InputError:
+    return InputError(f"{path}: {problem}; record it again, or convert it with: "
+                      f"sox {path.name} -r 16000 -c 1 -b 16 out.wav")
 
 
 def write_wav(path: str | Path, audio: Audio) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import stat
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -31,8 +32,11 @@ def make_model_folder(root: Path) -> Path:
     return root
 
 
-def make_zip(entries: dict[str, bytes], symlinks: dict[str, str] | None = None) -> bytes:
-    """A zip with these files, plus symlink entries (name -> target) as Info-ZIP stores them."""
+def make_zip(entries: dict[str, bytes], symlinks: dict[str, str] | None = None,
+             then: dict[str, bytes] | None = None, modes: dict[str, int] | None = None) -> bytes:
+    """A zip with these files, plus symlink entries (name -> target) as Info-ZIP stores them,
+    then the files `then` (written through those links by a naive unzip), then entries with
+    these Unix file types and modes (name -> st_mode)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in entries.items():
@@ -41,15 +45,62 @@ def make_zip(entries: dict[str, bytes], symlinks: dict[str, str] | None = None) 
             info = zipfile.ZipInfo(name)
             info.external_attr = (stat.S_IFLNK | 0o777) << 16
             zf.writestr(info, target)
+        for name, data in (then or {}).items():
+            zf.writestr(name, data)
+        for name, mode in (modes or {}).items():
+            info = zipfile.ZipInfo(name)
+            info.external_attr = mode << 16
+            zf.writestr(info, b"")
     return buffer.getvalue()
 
 
-def model_zip(top: str | None = "vosk-model-small-en-us-0.15", extra: dict | None = None,
-              symlinks: dict[str, str] | None = None) -> bytes:
+def make_tar(entries: dict[str, bytes], specials: list[tuple[str, bytes, str]] = (),
+             compression: str = "gz") -> bytes:
+    """A tar with these files, then special entries (name, tar type, link target) in order."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode=f"w:{compression}") as tf:
+        for name, data in entries.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+        for name, kind, target in specials:
+            info = tarfile.TarInfo(name)
+            info.type, info.linkname = kind, target
+            tf.addfile(info)
+    return buffer.getvalue()
+
+
+def model_tar(top: str | None = "vosk-model-small-en-us-0.15", extra: dict | None = None,
+              specials: list[tuple[str, bytes, str]] = (), compression: str = "gz") -> bytes:
     prefix = f"{top}/" if top else ""
     entries = {prefix + name: data for name, data in VOSK_LAYOUT.items()}
     entries.update(extra or {})
-    return make_zip(entries, symlinks)
+    return make_tar(entries, specials, compression)
+
+
+def tree(root: Path, skip: Path | None = None) -> dict[str, bytes | str]:
+    """Every path under `root` (except under `skip`): a file's bytes, else what it is."""
+    found: dict[str, bytes | str] = {}
+    for path in sorted(root.rglob("*")):
+        if skip is not None and (path == skip or skip in path.parents):
+            continue
+        name = str(path.relative_to(root))
+        if path.is_symlink():
+            found[name] = f"link to {path.readlink()}"
+        elif path.is_file():
+            found[name] = path.read_bytes()
+        else:
+            found[name] = "folder"
+    return found
+
+
+def model_zip(top: str | None = "vosk-model-small-en-us-0.15", extra: dict | None = None,
+              symlinks: dict[str, str] | None = None, then: dict[str, bytes] | None = None,
+              modes: dict[str, int] | None = None) -> bytes:
+    prefix = f"{top}/" if top else ""
+    entries = {prefix + name: data for name, data in VOSK_LAYOUT.items()}
+    entries.update(extra or {})
+    return make_zip(entries, symlinks, then, modes)
 
 
 def catalog_for(name: str, data: bytes, size: int | None = -1, sha: str | None = "") -> dict:

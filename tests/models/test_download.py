@@ -68,10 +68,10 @@ def _bad(kind: str) -> tuple[bytes, dict]:
                  "folder"),
     ("absolute path", "refusing to install {part}: entry '/etc/evil' points outside the model "
                       "folder"),
-    ("escaping symlink", "refusing to install {part}: symlink '{name}/graph/link' points "
-                         "outside the model folder (../../outside)"),
-    ("absolute symlink", "refusing to install {part}: symlink '{name}/graph/link' points "
-                         "outside the model folder (/etc/passwd)"),
+    ("escaping symlink", "refusing to install {part}: entry '{name}/graph/link' is a symbolic "
+                         "link, which a model never needs; nothing was installed"),
+    ("absolute symlink", "refusing to install {part}: entry '{name}/graph/link' is a symbolic "
+                         "link, which a model never needs; nothing was installed"),
     ("not a model", "{part} does not contain a Vosk model (no am/final.mdl)"),
     ("not a zip", "{part} is not a valid zip file (File is not a zip file); download it again "
                   "or give the unpacked model folder"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,12 @@ def python(code: str, *args: str, **popen) -> subprocess.Popen:
     """Start `python -c code args...` importing this checkout's simulator package."""
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
     return subprocess.Popen([sys.executable, "-c", code, *args], env=env, text=True, **popen)
+
+
+def dump(database: Path) -> list[str]:
+    """Every row and schema statement of the database file, as SQL text."""
+    conn = sqlite3.connect(database)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()

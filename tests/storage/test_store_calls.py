@@ -186,8 +186,7 @@ WRONG_USE = [
     (lambda s, c: s.finish_call(c, "hung_up", {"per_turn": (1, 2)}), InputError,
      "the scorecard does not read back the same from JSON (tuples or non-text keys?)"),
     (lambda s, c: s.finish_call(c, "hung_up", None, {"wpm": float("nan")}), InputError,
-     "the delivery figures cannot be saved as JSON: Out of range float values are not JSON "
-     "compliant"),
+     "call record: delivery holds a number that is not finite (infinity or NaN)"),
     (lambda s, c: s.add_turn(c, TurnRecord(1, "trainee", "hi", extra={"audio": b"x"})),
      InputError, "turn 1 extra cannot be saved as JSON: Object of type bytes is not JSON "
      "serializable"),

@@ -22,7 +22,8 @@ ELSEWHERE = "or point --data-dir / CALLSIM_HOME at another directory"
 
 
 def disk_full(path: Path) -> str:
-    return f"cannot save to {path}: the disk is full; free some space, {ELSEWHERE}"
+    return (f"the disk holding {path} is full; free some space and try again (calls already "
+            "saved are safe)")
 
 
 def read_only(path: Path) -> str:

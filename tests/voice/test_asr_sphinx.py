@@ -104,3 +104,24 @@ def test_a_grammar_with_unknown_words_is_a_model_error():
     with pytest.raises(ModelError, match=r"^invalid JSGF grammar \(.*\); every word must be in "
                                          r"the PocketSphinx dictionary$"):
         PocketSphinxRecognizer(grammar="#JSGF V1.0; grammar g; public <r> = zzqxv;")
+
+
+@pytest.mark.parametrize("chunks", [[], [b""], [b"\x01"], [b"\x01\x02\x03"], [b"\x00"] * 5],
+                         ids=["nothing", "empty", "one byte", "three bytes", "odd bytes"])
+def test_a_turn_with_no_whole_audio_is_an_empty_transcript(chunks):
+    recognizer = PocketSphinxRecognizer()
+    recognizer.start(16000)
+    for chunk in chunks:
+        recognizer.accept(chunk)
+    transcript = recognizer.finish()
+    assert (transcript.text, transcript.words) == ("", [])
+
+
+def test_chunks_cut_between_the_bytes_of_a_sample_decode_the_same():
+    pcm, rate = golden("en_thank_you_how_come")
+    even, _ = decode(PocketSphinxRecognizer(), pcm, rate)
+    recognizer = PocketSphinxRecognizer()
+    recognizer.start(rate)
+    for at in range(0, len(pcm), 961):  # an odd step: most chunks end half-way into a sample
+        recognizer.accept(pcm[at:at + 961])
+    assert recognizer.finish() == even

@@ -1,14 +1,22 @@
-"""Speaking persona lines: pyttsx3 with verified output, the espeak-ng fallback, the cache."""
+"""Speaking persona lines: pyttsx3 in a worker process with verified output, the espeak-ng
+fallback when that worker fails, crashes or hangs, the cache."""
 
 from __future__ import annotations
 
 import hashlib
+import io
+import json
+import os
+import signal
 import wave
 
 import pytest
+from rich.console import Console
+from typer.testing import CliRunner
 
 from simulator.errors import AudioError
 from simulator.session.engines import Audio, VoiceSettings
+from simulator.session.voice_call import prepare_speech
 from simulator.voice.speech_cache import SpeechCache
 from simulator.voice.tts import (
     EspeakSynthesizer,
@@ -16,6 +24,7 @@ from simulator.voice.tts import (
     expected_seconds,
     speech_problem,
 )
+from simulator.voice.tts_worker import TtsWorker
 
 LINE = "Sorry, we already have a supplier and I am not interested."
 
@@ -32,7 +41,8 @@ VOICES = {
 @pytest.fixture(scope="module")
 def pyttsx3_synth():
     pytest.importorskip("pyttsx3")
-    return Pyttsx3Synthesizer()
+    with Pyttsx3Synthesizer() as synth:
+        yield synth
 
 
 @pytest.mark.parametrize("name", list(VOICES))
@@ -78,6 +88,7 @@ def test_pyttsx3_failure_falls_back_to_the_espeak_command_line():
     assert synth.last_engine == "espeak-ng"
     assert synth.fallbacks == 1
     assert "no_such_driver" in synth.last_problem
+    assert synth.notice.startswith("pyttsx3 failed (")
     assert speech_problem(audio, LINE, VoiceSettings()) is None
     assert audio.pcm == EspeakSynthesizer().render(LINE, VoiceSettings()).pcm
 
@@ -106,6 +117,113 @@ def test_an_empty_line_is_refused(espeak):
 )
 def test_speech_problem_names_what_is_wrong(pcm, problem):
     assert problem in speech_problem(Audio(pcm, 22050), LINE, VoiceSettings())
+
+
+# -- the worker process ----------------------------------------------------------------------
+
+NOTICE = ("pyttsx3 failed ({}): the voices of this call are spoken by the espeak-ng command line "
+          "instead")
+CALL_LINES = [(LINE, VOICES["default"]), ("Call me next year.", VOICES["female"]),
+              ("We are fine, thanks.", VOICES["british"])]
+
+
+@pytest.fixture
+def workers(monkeypatch):
+    """Every TtsWorker started; `workers.fault(signal, times)` sends the real worker process that
+    signal right after it is handed a line (SIGSEGV: what libespeak-ng did; SIGSTOP: a hang)."""
+
+    class Started(list):
+        signal: int | None = None
+        times = 0
+
+        def fault(self, sig: int, times: int = 2) -> None:
+            self.signal, self.times = sig, times
+
+    started = Started()
+    start, send = TtsWorker.__init__, TtsWorker.send
+
+    def recorded_start(self, *args, **kwargs):
+        start(self, *args, **kwargs)
+        started.append(self)
+
+    def send_then_fault(self, request):
+        sent = send(self, request)
+        if started.times > 0:
+            started.times -= 1
+            os.kill(self.pid, started.signal)
+        return sent
+
+    monkeypatch.setattr(TtsWorker, "__init__", recorded_start)
+    monkeypatch.setattr(TtsWorker, "send", send_then_fault)
+    return started
+
+
+def test_pyttsx3_renders_in_a_worker_process_that_close_ends(workers):
+    pytest.importorskip("pyttsx3")
+    with Pyttsx3Synthesizer() as synth:
+        audios = [synth.render(text, voice) for text, voice in CALL_LINES]
+        assert (synth.last_engine, synth.notice) == ("pyttsx3", None)
+    for audio, (text, voice) in zip(audios, CALL_LINES, strict=True):
+        assert speech_problem(audio, text, voice) is None
+    (worker,) = workers
+    assert worker.pid != os.getpid()
+    assert worker.process.returncode == 0  # ended by close() and reaped: no zombie
+
+
+@pytest.mark.parametrize(
+    ("sig", "problem", "ended_by"),
+    [
+        (signal.SIGSEGV, "the pyttsx3 worker crashed (SIGSEGV)", signal.SIGSEGV),
+        (signal.SIGABRT, "the pyttsx3 worker crashed (SIGABRT)", signal.SIGABRT),  # os.abort()
+        (signal.SIGKILL, "the pyttsx3 worker crashed (SIGKILL)", signal.SIGKILL),
+        # A hang: the stopped worker is killed once the line's time is up.
+        (signal.SIGSTOP, "the pyttsx3 worker did not answer within 1 s", signal.SIGKILL),
+    ],
+    ids=["segfault", "abort", "killed", "hang"],
+)
+def test_a_worker_that_crashes_or_hangs_twice_falls_back_with_one_notice(
+        tmp_path, monkeypatch, espeak, workers, sig, problem, ended_by):
+    monkeypatch.setenv("CALLSIM_CACHE", str(tmp_path))
+    monkeypatch.setattr(Pyttsx3Synthesizer, "timeout", 1.0)
+    workers.fault(sig)
+    shown = io.StringIO()
+    cache = prepare_speech(Console(file=shown, width=300), CALL_LINES)
+    assert shown.getvalue().split() == NOTICE.format(problem).split()  # once, nothing else
+    for text, voice in CALL_LINES:
+        assert cache.get(text, voice).pcm == espeak.render(text, voice).pcm
+    assert cache.synth.fallbacks == len(CALL_LINES)
+    # The line that failed was tried in a fresh worker; later lines went straight to espeak-ng.
+    assert len(workers) == 2
+    assert [w.process.returncode for w in workers] == [-ended_by, -ended_by]  # reaped
+    assert not list((tmp_path / "speech").glob("*.wav"))  # the next call tries pyttsx3 again
+
+
+def test_a_worker_that_crashes_once_is_replaced_and_pyttsx3_still_speaks(tmp_path, workers):
+    pytest.importorskip("pyttsx3")
+    workers.fault(signal.SIGSEGV, times=1)
+    shown = io.StringIO()
+    cache = SpeechCache(Pyttsx3Synthesizer(), tmp_path)
+    prepare_speech(Console(file=shown, width=300), CALL_LINES, cache)
+    assert shown.getvalue().split() == []
+    assert (cache.synth.last_engine, cache.synth.fallbacks) == ("pyttsx3", 0)
+    assert [w.process.returncode for w in workers] == [-signal.SIGSEGV, 0]
+    assert len(list(tmp_path.glob("*.wav"))) == len(CALL_LINES)
+
+
+def test_the_demo_survives_a_crashing_tts_worker(tmp_path, monkeypatch, workers):
+    from simulator.cli.app import app
+
+    monkeypatch.setenv("CALLSIM_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CALLSIM_HOME", str(tmp_path))
+    workers.fault(signal.SIGSEGV)
+    result = CliRunner().invoke(app, ["demo", "--no-voice", "--json", "--data-dir",
+                                      str(tmp_path / "data")])
+    assert result.exit_code == 0, result.output
+    notice = NOTICE.format("the pyttsx3 worker crashed (SIGSEGV)")
+    assert result.stderr.count("pyttsx3 failed") == 1
+    assert notice in " ".join(result.stderr.split())
+    assert json.loads(result.stdout)["outcome"] == "meeting_agreed"
+    assert all(w.process.returncode == -signal.SIGSEGV for w in workers)
 
 
 # -- cache -----------------------------------------------------------------------------------

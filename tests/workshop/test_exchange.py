@@ -193,6 +193,29 @@ BAD_FILES = [  # how the good file is spoiled -> why it is refused
      "its header announces 5 calls but it holds 4"),
     ("a bad workshop", lambda g: edit(g, lambda h, _: h["workshops"][1].update(started_at="x")),
      "its header's workshop 2 has no valid started_at time"),
+    # What SQLite or Python's JSON could not take: refused up front, by line and call.
+    ("a call nested 100,000 deep", lambda g: edit(g, lambda h, lines: lines.__setitem__(
+        0, b'{"call_id":"x","scorecard":' + b"[" * 100_000 + b"]" * 100_000 + b"}")),
+     "line 2 is not a valid call (it nests deeper than 36 levels)"),
+    ("a header nested 100,000 deep", lambda g: gzip.compress(
+        b'{"format":' + b"[" * 100_000 + b"]" * 100_000 + b"}\n"),
+     "it is not a callsim export (no callsim-export header)"),
+    ("a score of 10**30", lambda g: edit(g, lambda h, lines: lines.__setitem__(
+        0, lines[0].replace(b'"score":81', b'"score":' + str(10**30).encode(), 1))),
+     f"line 2 (call {LAPTOP[0][0]}) is not a valid call (call record: score must be a whole "
+     "number from -9223372036854775808 to 9223372036854775807)"),
+    ("a lone surrogate in a turn", lambda g: edit(g, lambda h, lines: lines.__setitem__(
+        1, lines[1].replace(b'"text":"line 0', b'"text":"\\ud800line 0', 1))),
+     f"line 3 (call {LAPTOP[1][0]}) is not a valid call (call record: turn 0 text is not valid "
+     "Unicode text (it holds a lone surrogate))"),
+    ("a number beyond a float", lambda g: edit(g, lambda h, lines: lines.__setitem__(
+        2, lines[2].replace(b'"delay":0.812', b'"delay":1e400', 1))),
+     f"line 4 (call {LAPTOP[2][0]}) is not a valid call (call record: turn 1 extra holds a "
+     "number that is not finite (infinity or NaN))"),
+    ("two turns numbered alike", lambda g: edit(g, lambda h, lines: lines.__setitem__(
+        2, lines[2].replace(b'"index":1,', b'"index":0,', 1))),
+     f"line 4 (call {LAPTOP[2][0]}) is not a valid call (call record: call has two turns "
+     "numbered 0)"),
 ]  # fmt: skip
 
 
@@ -238,7 +261,7 @@ def test_a_merge_failing_midway_leaves_nothing(exported: Path, tmp_path: Path):
         store._conn.execute(f"PRAGMA max_page_count = {pages + 30}")
         with pytest.raises(StorageError) as caught:
             import_exports(store, [read_export(exported), read_export(big)])
-        assert str(caught.value).startswith(f"cannot save to {store.path}: the disk is full")
+        assert str(caught.value).startswith(f"the disk holding {store.path} is full;")
     assert dump(trainer) == before
 
 

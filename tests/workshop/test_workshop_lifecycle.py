@@ -81,7 +81,7 @@ NAMES = [
     ("  Lisboa março  ", "Lisboa março"),
     ("", "a workshop needs a name, e.g. callsim workshop start lisbon-2025"),
     ("   ", "a workshop needs a name, e.g. callsim workshop start lisbon-2025"),
-    ("x" * 61, "workshop name xxxxxxxxxxxxxxxxxxxx... is too long (at most 60 characters)"),
+    ("x" * 61, f"workshop name {'x' * 60}… is too long (at most 60 characters)"),
     ("a\tb", "workshop name 'a\\tb' contains control characters; use letters, digits, spaces "
      "and dashes"),
 ]  # fmt: skip

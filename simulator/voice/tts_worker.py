@@ -1,0 +1,181 @@
+"""pyttsx3 in a child process, so a native crash or hang in a TTS driver cannot end a call.
+
+The espeak driver has segfaulted inside libespeak-ng; in a child that is one failed line, which
+the caller retries in a fresh worker and then renders with the espeak-ng command line.
+
+Protocol, one ASCII JSON object per line: the parent writes a request (text, WAV path, voice
+settings) on the worker's stdin; the worker renders the text to that path and answers
+`{"ok": true}` or `{"error": "..."}` on its stdout. EOF on stdin ends the worker. Anything the
+driver prints (the espeak driver announces every saved file) goes to /dev/null instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import weakref
+from pathlib import Path
+
+EXIT_WAIT = 2.0  # seconds a worker gets to leave after its stdin closes before it is killed
+
+
+class TtsWorker:
+    """One worker process; `render` reports every fault of the worker as a problem string."""
+
+    def __init__(self, driver: str | None = None):
+        root = str(Path(__file__).resolve().parents[2])  # importable even when not installed
+        env = {**os.environ,
+               "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "simulator.voice.tts_worker", *([driver] if driver else [])],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        self._replies: queue.Queue[bytes] = queue.Queue()
+        # A thread, not select(): a reply wait with a timeout that also works on Windows pipes.
+        self._reader = threading.Thread(target=_read_lines, daemon=True, name="tts-worker",
+                                        args=(self.process.stdout, self._replies))
+        self._reader.start()
+        self._finalizer = weakref.finalize(self, _stop, self.process, self._reader, False)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def render(self, request: dict, timeout: float) -> str | None:
+        """Have the worker render `request`; None when it did, else what went wrong."""
+        if not self.send(request):
+            return self._death()
+        try:
+            line = self._replies.get(timeout=timeout)
+        except queue.Empty:
+            self.close(kill=True)
+            return f"the pyttsx3 worker did not answer within {timeout:g} s"
+        if not line:
+            return self._death()
+        try:
+            reply = json.loads(line)
+        except ValueError:
+            return f"the pyttsx3 worker answered garbage: {line[:60]!r}"
+        return None if reply.get("ok") else str(reply.get("error", "unknown error"))
+
+    def send(self, request: dict) -> bool:
+        """Write one request; False when the worker is gone."""
+        try:
+            self.process.stdin.write(json.dumps(request).encode("ascii") + b"\n")
+            self.process.stdin.flush()
+        except (OSError, ValueError):  # a broken pipe, or stdin closed by close()
+            return False
+        return True
+
+    def close(self, kill: bool = False) -> None:
+        """Stop the worker and reap it (no zombie); idempotent."""
+        self._finalizer.detach()
+        _stop(self.process, self._reader, kill)
+
+    def _death(self) -> str:
+        self.close()
+        code = self.process.returncode
+        if code is not None and code < 0:
+            with contextlib.suppress(ValueError):
+                return f"the pyttsx3 worker crashed ({signal.Signals(-code).name})"
+        return f"the pyttsx3 worker exited with code {code}"
+
+
+def _read_lines(stream, lines: queue.Queue) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        for line in iter(stream.readline, b""):
+            lines.put(line)
+    lines.put(b"")  # EOF: the worker has gone
+
+
+def _stop(process: subprocess.Popen, reader: threading.Thread, kill: bool) -> None:
+    if process.poll() is None:
+        if not kill:
+            with contextlib.suppress(OSError, ValueError):
+                process.stdin.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=EXIT_WAIT)
+        if process.poll() is None:
+            process.kill()  # also ends a stopped (SIGSTOPped) process
+            process.wait()
+    reader.join(timeout=EXIT_WAIT)  # the pipe is at EOF now the worker has exited
+    for stream in (process.stdin, process.stdout):
+        with contextlib.suppress(OSError, ValueError):
+            stream.close()
+
+
+# -- the worker process ----------------------------------------------------------------------
+
+
+def main(argv: list[str]) -> None:
+    driver = argv[0] if argv else None
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource  # POSIX only; a crashing driver must not leave core files behind
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # the driver's prints, Python's and native
+    try:  # now, while the parent prepares the first request
+        import pyttsx3
+
+        engine, failure = (pyttsx3.init(driver) if driver else pyttsx3.init()), None
+    except Exception as exc:  # reported with every request: the caller then falls back
+        engine, failure = None, f"{type(exc).__name__}: {exc}"
+    for line in iter(sys.stdin.buffer.readline, b""):
+        try:
+            request = json.loads(line)
+            if engine is None:
+                raise RuntimeError(failure)
+            _apply_voice(engine, request)
+            engine.save_to_file(request["text"], request["path"])
+            engine.runAndWait()
+            reply: dict = {"ok": True}
+        except Exception as exc:  # pyttsx3 fails with anything from RuntimeError to OSError
+            reply = {"error": f"{type(exc).__name__}: {exc}"}
+        replies.write(json.dumps(reply).encode("ascii") + b"\n")
+        replies.flush()
+    os._exit(0)  # every file is written: skip tearing down the interpreter and the driver
+
+
+
+def _apply_voice(engine, request: dict) -> None:
+    # Every property is set before every line; none is read back, because the 2.99 espeak
+    # driver's getters are unreliable (GetParameter is declared without its `current` flag).
+    driver = type(engine.proxy._driver).__module__.rsplit(".", 1)[-1]
+    if driver == "espeak":
+        engine.setProperty("voice", request["espeak_voice"])
+        engine.setProperty("pitch", min(99, max(0, request["pitch"])))
+    else:
+        chosen = _platform_voice(engine.getProperty("voices"), request)
+        if chosen is not None:
+            engine.setProperty("voice", chosen)
+        with contextlib.suppress(Exception):  # SAPI5/NSSS have no pitch: rate and voice only
+            engine.setProperty("pitch", request["pitch"])
+    engine.setProperty("rate", request["rate"])
+
+
+def _platform_voice(voices, request: dict) -> str | None:
+    """SAPI5/NSSS: the first voice of the wanted gender, preferring the language hint."""
+    variant = (request.get("variant") or "").lower()
+
+    def gender_of(v) -> str:
+        text = f"{v.gender or ''} {v.name or ''}".lower()
+        female = ("female", "zira", "hazel", "susan", "samantha", "karen", "victoria", "moira")
+        return "female" if any(w in text for w in female) else "male"
+
+    def language_match(v) -> bool:
+        langs = " ".join(str(x) for x in (v.languages or [])).lower().replace("_", "-")
+        return bool(variant) and variant in f"{langs} {v.id.lower()}"
+
+    ranked = sorted(voices,
+                    key=lambda v: (gender_of(v) != request["gender"], not language_match(v)))
+    return ranked[0].id if ranked else None
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
