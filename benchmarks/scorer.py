@@ -1,5 +1,8 @@
 """Score 10,000 varied replies on one core and print replies per second (target >= 5,000/s).
 
+Replies per second of the process's own CPU time, so other programs on the machine do not
+count against the scorer; the wall-clock time is printed beside it.
+
     .venv/bin/python benchmarks/scorer.py [--count N]
 """
 
@@ -51,12 +54,13 @@ def main() -> None:
     args = parser.parse_args()
     batch = replies(args.count)
     score_call([detect("Thanks, how come?")])  # load the rubric and compile it once
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for text in batch:
         score_call([detect(text)])
     elapsed = time.perf_counter() - started
-    print(f"scored {len(batch):,} replies in {elapsed:.2f} s: "
-          f"{len(batch) / elapsed:,.0f} replies/s on one core (target >= 5,000)")
+    cpu = time.process_time() - cpu_started  # the scorer's own time, whatever else runs
+    print(f"scored {len(batch):,} replies in {cpu:.2f} s of CPU ({elapsed:.2f} s wall): "
+          f"{len(batch) / cpu:,.0f} replies/s on one core (target >= 5,000)")
 
 
 if __name__ == "__main__":

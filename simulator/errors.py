@@ -6,6 +6,7 @@ wrong and how to fix it. Only the CLI (simulator.cli.main) turns these into outp
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -27,7 +28,7 @@ MAX_PROBLEMS_SHOWN = 20  # a file of 80,000 unknown keys needs its first few fix
 
 def problem_lines(problems: list[Problem]) -> list[str]:
     """The first MAX_PROBLEMS_SHOWN problems, one per line, then how many more there are."""
-    lines = [str(problem) for problem in problems[:MAX_PROBLEMS_SHOWN]]
+    lines = [printable(str(problem)) for problem in problems[:MAX_PROBLEMS_SHOWN]]
     more = len(problems) - len(lines)
     if more:
         lines.append(f"…and {more} more problem{'s' if more > 1 else ''}")
@@ -35,12 +36,44 @@ def problem_lines(problems: list[Problem]) -> list[str]:
 
 
 SHOWN_CHARACTERS = 60  # of a value the user gave, when an error line quotes it back
+LONGEST_RUN = 120  # characters without a space in a printed line (a real path fits)
+# C0/C1 controls (a terminal obeys them) and lone surrogates (undecodable bytes of a path)
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+LONG_RUN = re.compile(rf"\S{{{LONGEST_RUN + 1},}}")
+
+
+def _escaped(match: re.Match) -> str:
+    char = match.group()
+    if "\udc80" <= char <= "\udcff":  # an undecodable byte, as Python smuggles it in a str
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return char.encode("unicode_escape").decode("ascii")
+
+
+def escape_controls(text: str) -> str:
+    """Control characters and undecodable bytes as escapes (\\r, \\x01, \\xf8): printed raw, a
+    value could clear the screen or make the line unprintable."""
+    return CONTROL.sub(_escaped, text)
 
 
 def shorten(value: object) -> str:
-    """A value the user gave, cut to fit in a one-line message: the first 60 characters + '…'."""
-    text = str(value)
+    """A value the user gave, made fit to quote in a one-line message: control characters
+    escaped, then the first 60 characters + '…'."""
+    text = escape_controls(str(value))
     return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…"
+
+
+def printable(line: str) -> str:
+    """A line of a message made safe to print, as a last line of defence behind shorten():
+    controls escaped (tabs kept) and each run of over LONGEST_RUN characters without a space
+    cut to its first 60 + '…' + its last 20 (which keeps a located 'path:line:column:')."""
+    line = CONTROL.sub(lambda m: m.group() if m.group() == "\t" else _escaped(m), line)
+    return LONG_RUN.sub(lambda m: m.group()[:SHOWN_CHARACTERS] + "…" + m.group()[-20:], line)
+
+
+def message_lines(message: str) -> list[str]:
+    """A message's lines (split at newlines only: a '\\r' in a value is escaped), each made
+    printable()."""
+    return [printable(line) for line in str(message).split("\n")]
 
 
 class CallsimError(Exception):
@@ -53,6 +86,14 @@ class UsageError(CallsimError):
     """The command line itself is wrong (unknown option value, missing argument)."""
 
     exit_code = 2
+
+
+class PathTooLongError(UsageError):
+    """A path argument the file system refuses as too long (ENAMETOOLONG)."""
+
+    def __init__(self, path: object):
+        super().__init__(f"the path '{shorten(path)}' is too long for the file system; "
+                         "use a shorter one")
 
 
 class InputError(CallsimError):

@@ -12,6 +12,8 @@ import re
 
 import yaml
 
+from simulator.errors import shorten
+
 MAX_DEPTH = 40  # a persona nests about 8 levels deep; the rubric about 5
 TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep: a trainer file never needs that; flatten it"
 MAX_NUMBER_CHARS = 40  # longer integers are never meant (Python refuses above 4,300 digits)
@@ -79,15 +81,25 @@ class TrainerYamlLoader(Yaml12Loader):
         try:
             return super().construct_object(node, deep)
         except (ValueError, OverflowError) as exc:  # e.g. the date 2024-13-45
-            raise RefusedYaml(node.start_mark, f"cannot read the value {str(node.value)[:40]!r} "
-                              f"({exc}): "
-                              "put it in quotes if it is text") from None
+            raise RefusedYaml(node.start_mark, f"cannot read the value '{_shown(node)}' "
+                              f"({shorten(exc)}): put it in quotes if it is text") from None
+        except (TypeError, AttributeError, LookupError):  # PyYAML's own bugs: !!timestamp 1 x
+            tag = node.tag.rsplit(":", 1)[-1]
+            raise RefusedYaml(node.start_mark, f"cannot read the value '{_shown(node)}' as a "
+                              f"{shorten(tag)}: put it in quotes if it is text") from None
 
     def construct_yaml_int(self, node):
         text = self.construct_scalar(node)
         if len(text.replace("_", "")) > MAX_NUMBER_CHARS:
             return TooLongNumber(text)
         return super().construct_yaml_int(node)
+
+
+def _shown(node: yaml.Node) -> str:
+    """A node's value as it reads in the file, shortened for a one-line message."""
+    if isinstance(node, yaml.ScalarNode):
+        return shorten(node.value)
+    return "[…]" if isinstance(node, yaml.SequenceNode) else "{…}"
 
 
 TrainerYamlLoader.add_constructor("tag:yaml.org,2002:int", TrainerYamlLoader.construct_yaml_int)

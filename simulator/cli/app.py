@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import errno
+import sys
+
 import typer
 from typer.core import TyperGroup
 
-from simulator.cli.arguments import RAW_ARGS, check_text_arguments
-from simulator.errors import CallsimError, FileProblemsError, problem_lines
+from simulator.cli.arguments import RAW_ARGS, check_arguments
+from simulator.errors import (
+    CallsimError,
+    FileProblemsError,
+    PathTooLongError,
+    message_lines,
+    problem_lines,
+)
 
 
 class CallsimGroup(TyperGroup):
@@ -17,15 +26,26 @@ class CallsimGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: typer.Context):
+        for stream in (sys.stdout, sys.stderr):  # a path with undecodable bytes still prints,
+            if hasattr(stream, "reconfigure"):  # under CliRunner as under the console script
+                stream.reconfigure(errors="backslashreplace")
         try:
-            check_text_arguments(self, ctx, ctx.meta.get(RAW_ARGS, []))
-            return super().invoke(ctx)
+            try:
+                check_arguments(self, ctx, ctx.meta.get(RAW_ARGS, []))
+                return super().invoke(ctx)
+            except OSError as exc:  # a path made too long inside a command (name + folder)
+                if exc.errno != errno.ENAMETOOLONG:
+                    raise
+                raise PathTooLongError(exc.filename or "") from None
+        except typer.TyperException as exc:  # "Got unexpected extra argument(s) (<10,000 …>)"
+            exc.message = "\n".join(message_lines(exc.message))
+            raise
         except FileProblemsError as exc:  # compiler style: one located line per problem
             for line in problem_lines(exc.problems):
                 typer.echo(line, err=True)
             raise typer.Exit(exc.exit_code) from None
-        except CallsimError as exc:
-            typer.echo(f"callsim: {exc}", err=True)
+        except CallsimError as exc:  # quoted values were shortened at their source; and here
+            typer.echo("callsim: " + "\n".join(message_lines(str(exc))), err=True)
             raise typer.Exit(exc.exit_code) from None
 
 

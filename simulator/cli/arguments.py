@@ -1,16 +1,24 @@
-"""Text arguments that are not valid UTF-8: refused by name before any command runs.
+"""Arguments refused by name before any command runs: text that is not valid UTF-8, and paths
+too long for the file system.
 
 Python hands undecodable argument bytes over as lone surrogates ("surrogateescape"); a name
 holding one could be neither saved nor printed. File paths may hold any bytes, so only text
-parameters (names, ids, replies) are checked, and only when some argument is undecodable.
+parameters (names, ids, replies) are checked for that. Every path parameter (--data-dir, a
+file to read or write) is checked for length, so no command meets "File name too long" later.
+Both checks need a second parse, done only when some argument is undecodable or long.
 """
 
 from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import PurePath
 
 import typer
 from typer.core import TyperArgument, TyperGroup
 
 from simulator.errors import UsageError
+from simulator.storage.paths import NAME_MAX, check_path_length
 
 RAW_ARGS = "callsim.raw_args"  # ctx.meta key: the arguments as given, before parsing
 
@@ -23,10 +31,23 @@ def is_text(value: str) -> bool:
     return True
 
 
-def check_text_arguments(group: TyperGroup, ctx: typer.Context, args: list[str]) -> None:
-    """Raise UsageError naming the first text parameter (e.g. --trainee) that is not UTF-8."""
-    if all(is_text(arg) for arg in args):
+def check_arguments(group: TyperGroup, ctx: typer.Context, args: list[str]) -> None:
+    """Raise UsageError naming the first text parameter (e.g. --trainee) that is not UTF-8, or
+    the first path too long for the file system."""
+    if all(is_text(arg) and len(os.fsencode(arg)) <= NAME_MAX for arg in args):
         return
+    for param, values in _parsed_values(group, ctx, args):
+        for value in values:
+            if isinstance(value, str) and not is_text(value):
+                raise UsageError(f"{_label(param)} is not valid UTF-8 text; type it again "
+                                 "(check the terminal's encoding, e.g. LANG=C.UTF-8)")
+            if isinstance(value, PurePath):
+                check_path_length(value)
+
+
+def _parsed_values(group: TyperGroup, ctx: typer.Context, args: list[str]
+                   ) -> Iterator[tuple[object, list]]:
+    """(parameter, its values) of each command on the way to the one invoked."""
     command, parent, words = group, ctx, list(args)
     while words and isinstance(command, TyperGroup):  # callsim workshop board NAME ...
         found = command.get_command(parent, words[0])
@@ -38,10 +59,7 @@ def check_text_arguments(group: TyperGroup, ctx: typer.Context, args: list[str])
         command, words = found, words[1:]
         for param in found.get_params(parent):
             values = parent.params.get(param.name)
-            values = values if isinstance(values, list | tuple) else [values]
-            if any(isinstance(value, str) and not is_text(value) for value in values):
-                raise UsageError(f"{_label(param)} is not valid UTF-8 text; type it again "
-                                 "(check the terminal's encoding, e.g. LANG=C.UTF-8)")
+            yield param, list(values) if isinstance(values, list | tuple) else [values]
 
 
 def _label(param) -> str:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from simulator.cli.options import (
+    SEED_MAX,
     DataDir,
     Engine,
     InputDevice,
@@ -24,6 +25,9 @@ from simulator.cli.options import (
 REASON_LABELS = {"new": "new", "retry": "again: handled poorly last time", "review": "review",
                  "early": "review (early)"}
 STOP_LABELS = {"time": "time is up", "end_of_input": "end of input", "interrupted": "stopped"}
+# What each kind of item asks the trainee for (simulator/scoring/stages.py).
+STAGE_LABELS = {"opening": "the first reply: thank, accept, probe",
+                "close": "later in the call, they opened up: close"}
 
 
 def register(app: typer.Typer) -> None:
@@ -36,8 +40,8 @@ def drill(
                                            "(checked after each answer).")] = 10.0,
     text: Annotated[bool, typer.Option("--text", help="Type the replies (or pipe them, one "
                                        "per line) instead of speaking.")] = False,
-    seed: Annotated[int | None, typer.Option("--seed", help="Fix the order of new "
-                                             "objections.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, max=SEED_MAX, help="Fix the "
+                                             "order of new objections.")] = None,
     as_json: Json = False,
     data_dir: DataDir = None,
     rubric_path: Rubric = None,
@@ -57,6 +61,11 @@ def drill(
     from simulator.scoring.rubric import load_rubric
     from simulator.storage.calls import CallStore
 
+    replies = None
+    if wav and not text:
+        from simulator.session.voice_call import read_replies
+
+        replies = read_replies(wav)  # a bad file is refused before anything is asked or saved
     console = Console(stderr=as_json, highlight=False)
     rubric = load_rubric(rubric_path)
     bank = load_bank()
@@ -71,7 +80,7 @@ def drill(
         else:
             from simulator.drill.engines import voice_engines
 
-            trainee_input, prospect = voice_engines(console, bank, wav, no_voice, engine,
+            trainee_input, prospect = voice_engines(console, bank, replies, no_voice, engine,
                                                     input_device, output_device)
         echo = not (text and sys.stdin.isatty())  # show what was piped in or heard
         session = DrillSession(bank, store, trainee_input, prospect, options,
@@ -90,26 +99,26 @@ def _announce(console):
 
     def announce(number, objection, pick) -> None:
         console.print(f"\n[bold]{number}.[/] [dim]{REASON_LABELS[pick.reason]} · "
-                      f"{escape(objection.role)} at {escape(objection.company)}[/]")
+                      f"{escape(objection.role)} at {escape(objection.company)} · "
+                      f"{STAGE_LABELS[objection.stage]}[/]")
     return announce
 
 
 def _verdicts(console, rubric, echo: bool):
     from rich.markup import escape
+    from rich.text import Text
 
-    from simulator.cli.render import score_heading
+    from simulator.cli.render import fix_text, score_heading
+    from simulator.scoring.fixes import fixes
 
     def show(item) -> None:
         if echo:
             heard = " (heard)" if item.reply.source != "text" else ""
             console.print(f"[bold blue]You{heard}:[/] {escape(item.reply.text)}")
         console.print(score_heading(item.score))
-        checks = item.scorecard["checks"]
-        for check in item.failed:
-            line = f"  [bold red]FAIL[/] {escape(rubric.checks[check].title)}"
-            if checks[check]["rewrite"]:
-                line += f"  [bold]Try:[/] [italic cyan]{escape(checks[check]['rewrite'])}[/]"
-            console.print(line)
+        # The heaviest failure first, each with its advice, the words said and a rewrite.
+        for fix in fixes(item.scorecard, [item.reply.text], rubric):
+            console.print(fix_text(fix, Text.assemble("  ", ("FAIL", "bold red"), f" {fix.title}")))
         if not item.failed:
             console.print("  [bold green]Every check passed.[/]")
     return show

@@ -72,7 +72,8 @@ def show(persona_id: str = typer.Argument(..., metavar="ID")) -> None:
 
 
 def _describe_when(when) -> str:
-    parts = [f"{key} [{', '.join(getattr(when, key))}]" for key in ("all", "any", "none")
+    parts = [f"{key} [{', '.join(getattr(when, key))}]" for key in ("all", "any", "none",
+                                                                   "earlier")
              if getattr(when, key)]
     if when.phrases:
         parts.append("phrases [" + ", ".join(repr(x) for x in when.phrases) + "]")
@@ -87,15 +88,15 @@ def validate(
     """Check persona files; print every problem as path:line:column: message."""
     from simulator.dialog.loader import persona_dirs
     from simulator.dialog.validate import check_paths
-    from simulator.errors import InputError
+    from simulator.errors import InputError, problem_lines
 
     targets = list(paths) if paths else persona_dirs()
     missing = [str(p) for p in targets if not p.exists()]
     if missing and paths:
         raise InputError(f"no such file or folder: {', '.join(missing)}")
     sound, problems = check_paths([p for p in targets if p.exists()])
-    for problem in problems:
-        typer.echo(str(problem))
+    for line in problem_lines(problems):
+        typer.echo(line)
     if problems:
         raise typer.Exit(1)
     typer.echo(f"{len(sound)} persona{'' if len(sound) == 1 else 's'} OK")
@@ -131,14 +132,14 @@ def new(
     import re
 
     from simulator.dialog.loader import persona_dirs
-    from simulator.dialog.persona import ID_PATTERN
-    from simulator.dialog.starter import starter_text
-    from simulator.errors import UsageError
+    from simulator.dialog.persona import ID_MAX_LENGTH, ID_PATTERN
+    from simulator.dialog.starter import write_starter
+    from simulator.errors import UsageError, shorten
 
-    if not re.fullmatch(ID_PATTERN, persona_id):
+    if len(persona_id) > ID_MAX_LENGTH or not re.fullmatch(ID_PATTERN, persona_id):
         raise UsageError(
-            f"persona id '{persona_id}' must be lowercase words joined by hyphens, "
-            f"e.g. 'covered-carl'"
+            f"persona id '{shorten(persona_id)}' must be lowercase letters and digits in words "
+            f"joined by hyphens, at most {ID_MAX_LENGTH} characters, e.g. 'covered-carl'"
         )
     if directory is None:
         import os
@@ -147,11 +148,7 @@ def new(
 
         env = os.environ.get("CALLSIM_PERSONAS")
         directory = persona_dirs()[0] if env else Path(user_data_dir("callsim")) / "personas"
-    path = directory / f"{persona_id}.yaml"
-    if path.exists():
-        raise UsageError(f"{path} already exists; choose another id or remove the file first")
-    directory.mkdir(parents=True, exist_ok=True)
-    path.write_text(starter_text(persona_id, path), encoding="utf-8")
+    path = write_starter(persona_id, directory)
     typer.echo(f"wrote {path}; edit it, then check it with: callsim personas validate {path}")
 
 

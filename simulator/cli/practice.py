@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from simulator.cli.options import (
+    SEED_MAX,
     DataDir,
     Engine,
     InputDevice,
@@ -33,8 +34,8 @@ def practice(
     text: Annotated[bool, typer.Option("--text", help="Type the replies (or pipe them, one "
                                        "per line) instead of speaking.")] = False,
     wav: Wav = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Make the call repeatable.")
-                    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, max=SEED_MAX,
+                                             help="Make the call repeatable.")] = None,
     trainee: Trainee = None,
     workshop: Workshop = None,
     as_json: Json = False,
@@ -57,6 +58,11 @@ def practice(
 
     console = Console(stderr=as_json, highlight=False)
     persona = get_persona(persona_id).persona
+    replies = None
+    if wav and not text:
+        from simulator.session.voice_call import read_replies
+
+        replies = read_replies(wav)  # a bad file is refused before the call is started
     rubric = load_rubric(rubric_path, data_dir)
     mode = "text" if text else "wav" if wav else "mic"
     options = CallOptions(seed=seed, trainee=trainee, workshop=workshop, mode=mode,
@@ -74,7 +80,7 @@ def practice(
             from simulator.session.voice_setup import voice_engines
 
             trainee_input, prospect = voice_engines(
-                console, persona, wav=wav, no_voice=no_voice, engine=engine,
+                console, persona, wav=replies, no_voice=no_voice, engine=engine,
                 input_device=input_device, output_device=output_device)
         session = CallSession(persona, store, trainee_input, prospect, options)
         try:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from collections.abc import Sequence
+
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from simulator.scoring.fixes import WORK_FIRST, Fix, fixes
 from simulator.scoring.rubric import Rubric
 
 VERDICT_STYLE = {"pass": ("PASS", "bold green"), "fail": ("FAIL", "bold red"),
@@ -46,6 +49,42 @@ def scorecard_table(card: dict, rubric: Rubric) -> Table:
     return table
 
 
+class Indented:
+    """Text wrapped to the console and indented, without padding lines out to the width."""
+
+    def __init__(self, text: Text, indent: int):
+        self.text, self.indent = text, indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in self.text.wrap(console, max(options.max_width - self.indent, 20)):
+            line.rstrip()
+            yield Text(" " * self.indent) + line
+
+
+def fix_text(fix: Fix, heading: Text, multi: bool = False) -> Group:
+    """A failed check: its title line, then (indented) advice, the rep's words, a rewrite."""
+    details = Text(fix.advice)
+    details.append(f"\nYou said{f' (reply {fix.turn + 1})' if multi else ''}: ", style="bold")
+    details.append(f'"{fix.quote}"', style="red")
+    if fix.rewrite:  # no "Try instead" row without a rewrite
+        details.append("\nTry instead: ", style="bold")
+        details.append(fix.rewrite, style="italic cyan")
+    return Group(heading, Indented(details, 4))
+
+
+def print_work_first(console: Console, card: dict, replies: Sequence[str],
+                     rubric: Rubric) -> None:
+    """"Work on this first": the one or two heaviest failed checks, before everything else."""
+    first = fixes(card, replies, rubric, WORK_FIRST)
+    if not first:
+        return
+    console.print(Text("Work on this first", style="bold underline"))
+    for number, fix in enumerate(first, 1):
+        heading = Text.assemble(f" {number}. ", (fix.title, "bold"))
+        console.print(fix_text(fix, heading, multi=len(replies) > 1))
+    console.print()
+
+
 def score_heading(score: int) -> Text:
     style = "bold green" if score >= 75 else "bold yellow" if score >= 50 else "bold red"
     return Text.assemble(("Score: ", "bold"), (f"{score}/100", style))
@@ -55,6 +94,7 @@ def print_scorecard(console: Console, card: dict, text: str, rubric: Rubric) -> 
     console.print(Panel(Group(score_heading(card["score"]), Text(""),
                               highlighted(text, card["checks"])),
                         title="Your reply", title_align="left"))
+    print_work_first(console, card, [text], rubric)
     console.print(scorecard_table(card, rubric))
 
 
@@ -85,6 +125,7 @@ def print_call(console: Console, call: dict, rubric: Rubric) -> None:
             transcript.append("\n")
             trainee_turn += 1
     console.print(Panel(transcript, title="Transcript", title_align="left"))
+    print_work_first(console, card, trainee_texts, rubric)
     notes = turn_notes(trainee_texts, rubric)
     if notes:
         lines = Text()

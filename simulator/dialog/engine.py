@@ -1,6 +1,8 @@
 """The dialog engine: a pure state machine over a persona.
 
 It never scores anything itself: the caller passes the scorer's detections for each reply.
+The state remembers every move detected so far (`heard`), so a rule can react to what the
+trainee did earlier in the call (`when: {earlier: [...]}`).
 All randomness (which line variant is said) comes from a Random seeded with the call's seed and
 the turn number, so the same seed and the same replies always give the same call.
 """
@@ -17,17 +19,26 @@ from simulator.dialog.persona import Fallback, Persona, Rule, When
 
 # A phrase this short (in letters) must occur as whole words: "yes" must not match "yesterday".
 SHORT_PHRASE = 6
+# A reply that thanks or accepts the "no" and breaks no check is courteous: never a poor reply,
+# whatever the rule says (a trainer's fallback must not punish good manners).
+COURTESY = frozenset({"gratitude", "acknowledge"})
+FAULTS = frozenset({"pushing", "why_question", "dead_end", "i_question", "imposed_next_step",
+                    "keep_us_in_mind"})
 
 
 @dataclass(frozen=True)
 class DialogState:
-    """Where a call stands: the prospect's state, replies heard, poor replies, the outcome."""
+    """Where a call stands: the prospect's state, replies heard, poor replies, the outcome.
+
+    `heard` holds every detection of the replies so far (what `when.earlier` looks at).
+    """
 
     state: str
     seed: int
     turn: int = 0
     poor: int = 0
     outcome: str | None = None
+    heard: frozenset[str] = frozenset()
 
     @property
     def ended(self) -> bool:
@@ -73,12 +84,20 @@ def phrase_in(phrase: str, text: str, threshold: int = 90) -> bool:
     return False
 
 
-def matches(when: When, reply_text: str, detections: frozenset[str]) -> bool:
-    """Every part of the condition that is given holds."""
+def courteous(detections: frozenset[str]) -> bool:
+    """Thanks or acknowledgement, and nothing the scorer counts against the trainee."""
+    return bool(detections & COURTESY) and not detections & FAULTS
+
+
+def matches(
+    when: When, reply_text: str, detections: frozenset[str], earlier: frozenset[str] = frozenset()
+) -> bool:
+    """Every part of the condition that is given holds (`earlier`: moves of previous replies)."""
     return (
         all(name in detections for name in when.all)
         and (not when.any or any(name in detections for name in when.any))
         and not any(name in detections for name in when.none)
+        and (not when.earlier or any(name in earlier for name in when.earlier))
         and (
             not when.phrases
             or any(phrase_in(p, reply_text, when.threshold) for p in when.phrases)
@@ -101,10 +120,10 @@ def choose(persona: Persona, state: DialogState, reply_text: str, detections: fr
     """The first matching rule of the state, then of `anytime`, else the state's fallback."""
     current = persona.states[state.state]
     for index, rule in enumerate(current.on):
-        if matches(rule.when, reply_text, detections):
+        if matches(rule.when, reply_text, detections, state.heard):
             return rule, f"states.{state.state}.on[{index}]"
     for index, rule in enumerate(persona.anytime):
-        if matches(rule.when, reply_text, detections):
+        if matches(rule.when, reply_text, detections, state.heard):
             return rule, f"anytime[{index}]"
     return current.fallback, f"states.{state.state}.fallback"
 
@@ -120,10 +139,12 @@ def step(
     if state.ended:
         return Reaction(state, None, state.outcome, False, None)
     rng = rng or turn_rng(state.seed, state.turn + 1)
+    detections = frozenset(detections)
     move: Rule | Fallback
-    move, where = choose(persona, state, reply_text, frozenset(detections))
+    move, where = choose(persona, state, reply_text, detections)
     target = move.goto or state.state
-    turn, poor = state.turn + 1, state.poor + (1 if move.poor else 0)
+    is_poor = move.poor and not courteous(detections)
+    turn, poor = state.turn + 1, state.poor + (1 if is_poor else 0)
     outcome: str | None = move.end
     if move.say:
         line: str | None = rng.choice(move.say)
@@ -133,7 +154,7 @@ def step(
         line = rng.choice(persona.states[target].lines or [""]) or None
     # Patience and the turn limit end the call after the rule's own line, if it had one.
     forced = None
-    if outcome is None and move.poor and poor >= persona.patience:
+    if outcome is None and is_poor and poor >= persona.patience:
         forced = "hung_up"
     elif outcome is None and turn >= persona.max_turns:
         forced = "max_turns"
@@ -141,8 +162,9 @@ def step(
         outcome = forced
         ending = final_line(persona, forced, rng)
         line = " ".join(part for part in (line if move.say else None, ending) if part) or None
-    new_state = replace(state, state=target, turn=turn, poor=poor, outcome=outcome)
-    return Reaction(new_state, line, outcome, move.poor, where)
+    new_state = replace(state, state=target, turn=turn, poor=poor, outcome=outcome,
+                        heard=state.heard | detections)
+    return Reaction(new_state, line, outcome, is_poor, where)
 
 
 def end_call(persona: Persona, state: DialogState) -> Reaction:

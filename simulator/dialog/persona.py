@@ -26,6 +26,7 @@ OutcomeName = Literal[
 ]
 OUTCOME_NAMES: tuple[str, ...] = get_args(OutcomeName)
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ID_MAX_LENGTH = 64  # an id is also a file name
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Lines = Annotated[list[Text], Field(min_length=1)]
@@ -35,7 +36,8 @@ DetectionName = Annotated[
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: YAML `true` is not the number 1, and a number is not text
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Voice(_Model):
@@ -53,18 +55,24 @@ class Voice(_Model):
 
 
 class When(_Model):
-    """A condition on the trainee's reply. Every part given must hold."""
+    """A condition on the trainee's reply. Every part given must hold.
+
+    all/any/none/phrases look at this reply; `earlier` at the replies before it in this call, so
+    a prospect thanked in one reply can open up to a question in the next.
+    """
 
     all: list[DetectionName] = Field([], description="Every one of these was detected.")
     any: list[DetectionName] = Field([], description="At least one of these was detected.")
     none: list[DetectionName] = Field([], description="None of these was detected.")
+    earlier: list[DetectionName] = Field(
+        [], description="At least one of these was detected in an earlier reply of this call.")
     phrases: list[Text] = Field([], description="At least one phrase occurs (fuzzy match).")
     threshold: int = Field(90, ge=50, le=100, description="Phrase match score, 50..100.")
 
     @model_validator(mode="after")
     def _not_empty(self) -> When:
-        if not (self.all or self.any or self.none or self.phrases):
-            raise ValueError("a 'when' needs at least one of all, any, none or phrases")
+        if not (self.all or self.any or self.none or self.earlier or self.phrases):
+            raise ValueError("a 'when' needs at least one of all, any, none, earlier or phrases")
         return self
 
 
@@ -141,7 +149,8 @@ class Golden(_Model):
 class Persona(_Model):
     """A scripted prospect: who they are, how they sound, and how they react."""
 
-    id: str = Field(pattern=ID_PATTERN, description="Equals the file name without .yaml.")
+    id: str = Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH,
+                    description="Equals the file name without .yaml.")
     name: Text
     role: Text
     company: Text

@@ -61,8 +61,15 @@ states:
         say: ["Because I said so. Anything else?"]
       - when: {{all: [explore_issues], any: [gratitude, acknowledge]}}
         goto: open
+      # 'earlier': heard in a previous reply of this call (thanks first, the question next)
+      - when: {{all: [explore_issues], earlier: [gratitude, acknowledge]}}
+        goto: open
       - when: {{any: [permission_close]}}
         end: callback_agreed
+      # Thanks alone is never a poor reply; answer it and wait for the question.
+      - when: {{any: [gratitude, acknowledge], none: [goodbye, opt_out]}}
+        goto: guarded
+        say: ["Okay. What is this about?"]
     fallback:             # when no rule matches
       say: ["I'm really busy right now."]
       poor: true
@@ -103,3 +110,36 @@ golden:
 
 def starter_text(persona_id: str, path: Path) -> str:
     return TEMPLATE.format(id=persona_id, path=path, schema=SCHEMA_PATH.resolve().as_uri())
+
+
+def write_starter(persona_id: str, directory: Path) -> Path:
+    """Write <directory>/<id>.yaml: never over a file, never half a file; its path."""
+    from simulator.errors import StorageError, UsageError, escape_controls
+
+    fix = "give --dir a folder you can write to"
+    for folder in (directory, *directory.parents):  # the nearest existing one must be a folder
+        if folder.exists():
+            if not folder.is_dir():
+                where = "" if folder == directory else f"{directory} cannot be created: "
+                raise UsageError(f"{where}{folder} is a file, not a folder; {fix}")
+            break
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"cannot create the folder {directory} ({exc.strerror}): {fix}"
+                           ) from None
+    path = directory / f"{persona_id}.yaml"
+    text = starter_text(persona_id, Path(escape_controls(str(path))))  # any bytes in --dir
+    created = False
+    try:
+        with path.open("x", encoding="utf-8") as out:
+            created = True
+            out.write(text)
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; choose another id or remove the file first"
+                         ) from None
+    except OSError as exc:
+        if created:  # a full disk: take the partial file away
+            path.unlink(missing_ok=True)
+        raise StorageError(f"cannot write {path} ({exc.strerror}): {fix}") from None
+    return path

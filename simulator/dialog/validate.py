@@ -12,7 +12,7 @@ from pathlib import Path
 from simulator.dialog.loader import LoadedPersona, load_persona_file, persona_dirs, persona_files
 from simulator.dialog.loader import suggest as _suggest
 from simulator.dialog.persona import OUTCOME_NAMES, Persona
-from simulator.errors import PersonaError, Problem, UnknownPersonaError
+from simulator.errors import PersonaError, Problem, UnknownPersonaError, shorten
 from simulator.scoring import DETECTION_NAMES
 
 
@@ -30,30 +30,30 @@ def _names(loaded: LoadedPersona) -> list[Problem]:
     persona, problems = loaded.persona, []
     states = list(persona.states)
     if persona.start not in persona.states:
-        msg = (f"start state '{persona.start}' is not defined under states"
+        msg = (f"start state '{shorten(persona.start)}' is not defined under states"
                f"{_suggest(persona.start, states)}")
         problems.append(loaded.problem(("start",), msg, at_key=False))
     for owner, path, move in _moves(persona):
         when = getattr(move, "when", None)
-        for part in ("all", "any", "none"):
+        for part in ("all", "any", "none", "earlier"):
             for i, name in enumerate(getattr(when, part, [])):
                 if name not in DETECTION_NAMES:
-                    msg = (f"unknown detection '{name}' (known: {', '.join(DETECTION_NAMES)})"
+                    msg = (f"unknown detection '{shorten(name)}' (known: {', '.join(DETECTION_NAMES)})"
                            f"{_suggest(name, DETECTION_NAMES)}")
                     problems.append(loaded.problem(path + ("when", part, i), msg, at_key=False))
         if move.goto is not None and move.goto not in persona.states:
-            msg = (f"'goto: {move.goto}' names no state (states: {', '.join(states)})"
+            msg = (f"'goto: {shorten(move.goto)}' names no state (states: {shorten(', '.join(states))})"
                    f"{_suggest(move.goto, states)}")
             problems.append(loaded.problem(path + ("goto",), msg, at_key=False))
         if move.end is not None and move.end not in persona.outcomes:
-            msg = (f"'end: {move.end}' has no final line: add '{move.end}: {{say: [...]}}' "
+            msg = (f"'end: {shorten(move.end)}' has no final line: add '{shorten(move.end)}: {{say: [...]}}' "
                    f"under outcomes")
             problems.append(loaded.problem(path + ("end",), msg, at_key=False))
         target = move.goto or owner
         silent = not move.say and move.end is None and target in persona.states
         if silent and persona.states[target].lines is None:
             msg = (f"the prospect has nothing to say here: add 'say: [...]' or give "
-                   f"state '{target}' some 'lines'")
+                   f"state '{shorten(target)}' some 'lines'")
             problems.append(loaded.problem(path, msg))
     for outcome in ("hung_up", "max_turns"):
         if outcome not in persona.outcomes:
@@ -63,7 +63,7 @@ def _names(loaded: LoadedPersona) -> list[Problem]:
     for index, golden in enumerate(persona.golden):
         wanted = golden.expect.state
         if wanted is not None and wanted not in persona.states:
-            msg = f"golden expects state '{wanted}', which is not defined{_suggest(wanted, states)}"
+            msg = f"golden expects state '{shorten(wanted)}', which is not defined{_suggest(wanted, states)}"
             problems.append(loaded.problem(("golden", index, "expect", "state"), msg, False))
     return problems
 
@@ -94,8 +94,9 @@ def _graph(loaded: LoadedPersona) -> list[Problem]:
             todo.append(nxt)
     for name in persona.states:
         if name not in reachable:
-            msg = (f"state '{name}' is unreachable: no rule goes to it from '{persona.start}'; "
-                   f"add a 'goto: {name}' or remove it")
+            msg = (f"state '{shorten(name)}' is unreachable: no rule goes to it from "
+                   f"'{shorten(persona.start)}'; "
+                   f"add a 'goto: {shorten(name)}' or remove it")
             problems.append(loaded.problem(("states", name), msg))
             continue
         seen, todo = {name}, [name]
@@ -104,7 +105,7 @@ def _graph(loaded: LoadedPersona) -> list[Problem]:
                 seen.add(nxt)
                 todo.append(nxt)
         if not seen & ends:
-            msg = (f"state '{name}' has no way to end the call: add a rule with "
+            msg = (f"state '{shorten(name)}' has no way to end the call: add a rule with "
                    f"'end: <outcome>' ({', '.join(OUTCOME_NAMES)}) to it or a state it leads to")
             problems.append(loaded.problem(("states", name), msg))
     return problems
@@ -174,7 +175,7 @@ def get_persona(persona_id: str, dirs: list[Path] | None = None) -> LoadedPerson
         return personas[persona_id]
     ids = sorted(personas)
     raise UnknownPersonaError(
-        f"unknown persona '{persona_id}'; "
+        f"unknown persona '{shorten(persona_id)}'; "
         f"available: {', '.join(ids) or 'none (create one with: callsim personas new <id>)'}"
         f"{_suggest(persona_id, ids)}"
     )

@@ -4,11 +4,10 @@ voice and under the name of the persona it belongs to. Built from the practice c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import BinaryIO
 
 from simulator.drill.bank import Objection
-from simulator.session.engines import VoiceSettings
+from simulator.session.engines import Audio, VoiceSettings
 from simulator.session.text_io import PrintedProspect, TypedReplies
 
 
@@ -51,9 +50,10 @@ def _spoken(console, bank: Sequence[Objection], no_voice: bool, output_device: s
     return SpokenProspect(cache, SoundDeviceSink(output_device), source)
 
 
-def voice_engines(console, bank: Sequence[Objection], wav: list[Path] | None, no_voice: bool,
+def voice_engines(console, bank: Sequence[Objection], wav: list[Audio] | None, no_voice: bool,
                   engine: str | None, input_device: str | None, output_device: str | None):
-    """(TraineeInput, ProspectOutput) for spoken replies, from WAV files or the microphone."""
+    """(TraineeInput, ProspectOutput) for spoken replies: recorded (`read_replies`) or from the
+    microphone."""
     from simulator.session.voice_call import SpokenReplies, level_meter, repeat, wav_sources
     from simulator.session.voice_setup import recognizer_for, scan_devices
 

@@ -19,7 +19,7 @@ from simulator.drill.bank import Objection, find_objection
 from simulator.drill.schedule import Attempt, Pick, next_objection
 from simulator.scoring.detect import detect
 from simulator.scoring.rubric import CHECK_IDS, Rubric
-from simulator.scoring.scorer import score_call
+from simulator.scoring.stages import score_reply
 from simulator.session.delivery import delivery_figures
 from simulator.session.engines import ProspectOutput, Reply, TraineeInput
 from simulator.storage.calls import CallStore
@@ -60,7 +60,8 @@ class DrillItem:
 
     def to_json(self) -> dict:
         return {"number": self.number, "call_id": self.call_id, "objection": self.objection.id,
-                "persona": self.objection.persona, "prospect": self.objection.text,
+                "stage": self.objection.stage, "persona": self.objection.persona,
+                "prospect": self.objection.text,
                 "reason": self.pick.reason, "reply": self.reply.text, "score": self.score,
                 "failed": self.failed}
 
@@ -146,13 +147,13 @@ class DrillSession:
         history = drill_history(self.store, self.options.trainee, list(self.bank.values()))
         started = time.monotonic()
         while True:
-            pick = next_objection(list(self.bank), history, datetime.now(timezone.utc),
-                                  self.seed)
-            objection = self.bank[pick.objection]
-            number = len(self.result.items) + 1
-            if self.on_ask:
-                self.on_ask(number, objection, pick)
-            try:
+            try:  # Ctrl-C at any point between saved answers ends the drill, keeping them
+                pick = next_objection(list(self.bank), history, datetime.now(timezone.utc),
+                                      self.seed)
+                objection = self.bank[pick.objection]
+                number = len(self.result.items) + 1
+                if self.on_ask:
+                    self.on_ask(number, objection, pick)
                 asked_at = utc_timestamp()
                 speaking = time.monotonic()
                 self.prospect.say(objection.text, objection.voice)
@@ -169,8 +170,12 @@ class DrillSession:
             self.result.items.append(item)
             history.append(Attempt(objection.id, datetime.now(timezone.utc), item.score,
                                    frozenset(item.failed)))
-            if self.on_item:
-                self.on_item(item)
+            try:
+                if self.on_item:
+                    self.on_item(item)
+            except KeyboardInterrupt:  # while the verdicts were shown: the answer is saved
+                self.result.stopped = "interrupted"
+                break
             if time.monotonic() - started >= self.options.minutes * 60:
                 self.result.stopped = "time"
                 break
@@ -180,7 +185,8 @@ class DrillSession:
               said: tuple[str, str], prospect_seconds: float) -> DrillItem:
         rubric = self.options.rubric
         detections = detect(reply.text, reply.words, rubric)
-        card = score_call([detections], rubric).to_json()
+        # Judged on what the item asks for: an opening is not failed for not closing.
+        card = score_reply(detections, objection.stage, rubric).to_json()
         record = self.store.start_call(objection.persona, objection.persona_name, self.seed,
                                        self.options.trainee, self.workshop, "drill")
         self.store.add_turn(record.call_id, TurnRecord(

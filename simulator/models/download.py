@@ -8,9 +8,11 @@ checksum check is deleted. The model folder appears only after a complete, verif
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import http.client
 import os
+import socket
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -106,7 +108,7 @@ def _fetch(url: str, part: Path, size: int | None, progress: Progress | None,
             raise _Interrupted("the partial download did not match; starting over") from exc
         raise ModelError(f"cannot download {url}: HTTP {exc.code} {exc.reason}") from exc
     except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", None) or exc
+        reason = _unreachable(getattr(exc, "reason", None) or exc)
         raise ModelError(f"cannot download {url}: {reason}; check the network, or copy the "
                          f"zip by hand and run: callsim models install FILE.zip") from exc
 
@@ -129,6 +131,21 @@ def _fetch(url: str, part: Path, size: int | None, progress: Progress | None,
             raise ModelError(f"cannot write {part}: {exc.strerror or exc}") from exc
         if total is not None and done < total:
             raise _Interrupted(f"{done} of {total} bytes received")
+
+
+OFFLINE = {errno.ENETUNREACH, errno.ENETDOWN, errno.EHOSTUNREACH}
+
+
+def _unreachable(reason: object) -> str:
+    """Why the server cannot be reached, in plain words (no "[Errno 101]")."""
+    if not isinstance(reason, OSError):
+        return shorten(reason)
+    words = reason.strerror or type(reason).__name__
+    if isinstance(reason, TimeoutError):
+        return "the server did not answer in time"
+    if isinstance(reason, socket.gaierror) or reason.errno in OFFLINE:
+        return f"no network connection ({words})"
+    return f"the server cannot be reached ({words})"
 
 
 def _verify(part: Path, known: KnownModel) -> str:

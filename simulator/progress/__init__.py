@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.errors import UnknownCallError
+from simulator.errors import UnknownCallError, shorten
 from simulator.progress.stats import Progress, progress
 from simulator.storage.calls import CallStore
 from simulator.storage.queries import call_facts
@@ -10,7 +10,7 @@ from simulator.storage.queries import call_facts
 
 def no_trainee(trainee: str) -> UnknownCallError:
     return UnknownCallError(
-        f"no calls for trainee '{trainee}'; run `callsim history` to see trainees"
+        f"no calls for trainee '{shorten(trainee)}'; run `callsim history` to see trainees"
     )
 
 

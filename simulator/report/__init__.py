@@ -16,8 +16,10 @@ from simulator.report.html import (
     page,
     scorecard_section,
     transcript,
+    work_first_section,
 )
 from simulator.report.progress_html import calls_html, progress_section
+from simulator.scoring.fixes import WORK_FIRST, fixes
 from simulator.scoring.notes import turn_notes
 from simulator.scoring.rubric import Rubric, load_rubric
 from simulator.storage.calls import CallStore
@@ -37,15 +39,16 @@ def call_report(store: CallStore, call_id: str, rubric: Rubric | None = None) ->
     who = call["trainee"] or "no trainee named"
     outcome = call["outcome"] or "unfinished"
     score = card.get("score", call.get("score"))
+    replies = [t["text"] for t in call["turns"] if t["speaker"] == "trainee"]
     body = [
         f"<h1>Call with {esc(call['persona_name'])}</h1>",
         f'<p class="meta">Trainee: <b class="trainee">{esc(who)}</b> &middot; call '
         f"{esc(call['call_id'])} &middot; {esc(call['started_at'].replace('T', ' ')[:16])} UTC "
         f"&middot; {esc(call['mode'])} &middot; outcome <b>{esc(outcome)}</b> &middot; score "
         f"<b>{esc('-' if score is None else score)}/100</b></p>",
+        work_first_section(fixes(card, replies, rubric, WORK_FIRST), len(replies)),
         transcript(call, titles),
-        notes_section(turn_notes([t["text"] for t in call["turns"] if t["speaker"] == "trainee"],
-                                 rubric)),
+        notes_section(turn_notes(replies, rubric)),
         scorecard_section(card, titles),
         delivery_section(call.get("delivery")),
     ]

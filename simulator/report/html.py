@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+from simulator.scoring.fixes import Fix
 from simulator.scoring.notes import TurnNote
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -39,6 +40,8 @@ svg .dot { fill: #2a6fdb; } svg .marked { fill: none; stroke: #d2691e; stroke-wi
 svg .track { fill: #eceff5; } svg .fill { fill: #2a9d5b; }
 svg text { font: 12px system-ui, sans-serif; fill: #3a4254; }
 .legend mark { margin-right: 10px; } .muted { color: #7a8296; }
+#work-first ol { padding-left: 20px; } #work-first li { margin: 8px 0; }
+#work-first p { margin: 2px 0; }
 """
 
 VERDICT_CLASS = {"pass": "pass", "fail": "fail", "n/a": "na"}
@@ -136,15 +139,35 @@ def transcript(call: Mapping[str, Any], titles: Mapping[str, str]) -> str:
     return "".join(lines)
 
 
+def _try_instead(rewrite: str | None) -> str:
+    """The "Try instead" line, or nothing when there is no rewrite (never a "-")."""
+    if not rewrite:
+        return ""
+    return f'<br><b>Try instead:</b> <span class="try">{esc(rewrite)}</span>'
+
+
+def work_first_section(fixes: Sequence[Fix], replies: int) -> str:
+    """"Work on this first": the heaviest failed checks, each with the rep's words and a fix."""
+    if not fixes:
+        return ""
+    items = []
+    for fix in fixes:
+        where = f" (reply {fix.turn + 1})" if replies > 1 else ""
+        items.append(f"<li><b>{esc(fix.title)}</b><p>{esc(fix.advice)}</p>"
+                     f'<p><b>You said{where}:</b> <span class="said">&ldquo;{esc(fix.quote)}'
+                     f"&rdquo;</span>{_try_instead(fix.rewrite)}</p></li>")
+    return ('<section id="work-first"><h2>Work on this first</h2><ol>' + "".join(items)
+            + "</ol></section>")
+
+
 def notes_section(notes: Sequence[TurnNote]) -> str:
     if not notes:
         return ""
     rows = [[f"Reply {note.turn + 1}", f'<span class="said">&ldquo;{esc(note.quote)}&rdquo;</span>',
-             esc(note.title),
-             f'<span class="try">{esc(note.rewrite)}</span>' if note.rewrite else "-"]
+             esc(note.title) + _try_instead(note.rewrite)]
             for note in notes]
     return ('<section id="notes"><h2>Per-turn notes</h2>'
-            + table(["Reply", "You said", "Check", "Try instead"], rows) + "</section>")
+            + table(["Reply", "You said", "Check"], rows) + "</section>")
 
 
 def scorecard_section(card: Mapping[str, Any] | None, titles: Mapping[str, str]) -> str:

@@ -19,6 +19,8 @@ import functools
 import itertools
 import re
 
+from simulator.errors import shorten
+
 try:  # the parser behind re.compile; public as sre_parse before Python 3.11
     from re import _parser as sre
 except ImportError:  # pragma: no cover - Python 3.10
@@ -55,9 +57,9 @@ def check_phrase(pattern: str, phrase: str) -> None:
     """Raise UnsafePhrase if `pattern` (the regex of `phrase`) can backtrack catastrophically."""
     shape = _unsafe_shape(pattern)
     if shape in FIXES:
-        raise UnsafePhrase(f"phrase {phrase!r} {shape}{WHY}{FIXES[shape]}")
+        raise UnsafePhrase(f"phrase '{shorten(phrase)}' {shape}{WHY}{FIXES[shape]}")
     if shape:
-        raise UnsafePhrase(f"phrase {phrase!r} {shape}")
+        raise UnsafePhrase(f"phrase '{shorten(phrase)}' {shape}")
 
 
 _REPEAT_OR_BACKREF = re.compile(r"[*+{]|\\[1-9]|\(\?P=")

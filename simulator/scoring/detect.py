@@ -1,28 +1,26 @@
 """Per-utterance detections: which moves a reply makes, with the words that show it.
 
-Pure: text (and optional recognizer word timings) in, Detections out. The dialog engine reacts
-to `Detections.names`; the scorer turns the detections of a whole call into verdicts.
+Pure: text (and optional recognizer word timings) in, Detections out. The rubric's phrases find
+the candidate words of each move; the sentence's structure (moves.py) decides which of them
+count: whether a clause asks, who the subject is, whose "I" it is. The dialog engine reacts to
+`Detections.names`; the scorer turns the detections of a whole call into verdicts.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from simulator.scoring.rubric import Rubric, load_rubric
-from simulator.scoring.text import (
-    AUXILIARIES,
-    SUBJECTS,
-    WH_WORDS,
-    Sentence,
-    attach_timings,
-    split_sentences,
-    strip_openers,
-    tokenize,
-)
+from simulator.scoring import moves
+from simulator.scoring.matcher import NUMBER
+from simulator.scoring.rubric import QUESTION_FRAME, SMALL_TALK, Rubric, load_rubric
+from simulator.scoring.text import Sentence, attach_timings, split_sentences, tokenize
 
 MAX_REPLY_CHARS = 20_000
+_MEMO_SIZE = 8192  # sentences remembered per rubric
+_NUMBER_STARTS = frozenset("0123456789$£€")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +41,9 @@ class SentenceInfo:
     permission: bool = False
     discovery: bool = False
     has_i: bool = False
+    head: int | None = None  # the word at which the question starts
+    starts: list[int] = field(default_factory=list)  # the word at which each clause starts
+    found: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # spans in .text
     names: set[str] = field(default_factory=set)
 
 
@@ -86,19 +87,6 @@ def _corrector(rubric: Rubric):
 _correctors: dict[int, object] = {}
 
 
-def _is_question_form(words: list[str]) -> bool:
-    body = strip_openers(words)
-    if not body:
-        return False
-    head = body[0]
-    if head == "if":  # a conditional that leads into a question
-        return any(_is_question_form(body[i:]) for i in range(3, len(body) - 1)
-                   if body[i] in WH_WORDS or body[i] in {"would", "could", "can", "will"})
-    if head in WH_WORDS:
-        return not (head == "what" and len(body) > 1 and body[1] == "a")
-    return head in AUXILIARIES and len(body) > 1 and body[1] in SUBJECTS
-
-
 def detect(text: str, words: Sequence | None = None, rubric: Rubric | None = None) -> Detections:
     """Detections for one reply. `words` are recognizer words with .text/.start/.end."""
     rubric = rubric or default_rubric()
@@ -109,67 +97,85 @@ def detect(text: str, words: Sequence | None = None, rubric: Rubric | None = Non
     if words:
         attach_timings(tokens, words)
     sentences = split_sentences(tokens, rubric.pause_seconds)
-    infos: list[SentenceInfo] = []
+    infos = _judged_sentences(rubric, sentences)
+    moves.judge_reply(infos)
     hits: list[Hit] = []
-    patterns = rubric.patterns
-    for index, sentence in enumerate(sentences):
-        info = SentenceInfo(sentence)
-        framed = rubric.frames.search(sentence.text) is not None
-        info.question = sentence.question_mark or framed or _is_question_form(sentence.words())
-        found: dict[str, list[tuple[int, int]]] = {}
-        for name, (pattern, exception, scope) in patterns.items():
-            if scope == "question" and not info.question:
+    for index, info in enumerate(infos):
+        for name, spans in info.found.items():
+            if name in (QUESTION_FRAME, SMALL_TALK):
                 continue
-            if scope == "statement" and info.question:
-                continue
-            spans = _matches(pattern, exception, sentence.text)
-            if spans:
-                found[name] = spans
-        if "how_come" in found or "why_question" in found:
-            info.question = True  # "tell me more" and "why not" are probes even unpunctuated
-        info.permission = "permission_close" in found
-        if info.permission:
-            found.pop("pushing", None)
-            found.pop("imposed_next_step", None)
-        small_talk = rubric.small_talk_pattern
-        is_small_talk = bool(small_talk and small_talk.search(sentence.text))
-        pitch_only = "pushing" in found and not (
-            found.keys() & {"how_come", "why_question", "explore_issues"})
-        info.discovery = (info.question and not info.permission and not is_small_talk
-                          and not pitch_only and "opt_out" not in found)
-        info.has_i = "i" in sentence.words()
-        if info.discovery:
-            found["discovery_question"] = [(0, len(sentence.text))]
-            if info.has_i:
-                found["i_question"] = [(0, len(sentence.text))]
-        info.names = set(found)
-        for name, spans in found.items():
+            info.names.add(name)
             for start, end in spans:
-                source_start, source_end = sentence.source_span(start, end)
+                source_start, source_end = info.sentence.source_span(start, end)
                 hits.append(Hit(name, text[source_start:source_end], source_start, source_end,
                                 index))
-        infos.append(info)
-    _apply_permission_tags(infos, hits)
     hits = _acknowledge_first(hits)
-    names = frozenset(hit.name for hit in hits)
-    return Detections(text, infos, hits, names)
+    return Detections(text, infos, hits, frozenset(hit.name for hit in hits))
 
 
-def _matches(pattern, exception, text: str) -> list[tuple[int, int]]:
-    spans = [match.span() for match in pattern.finditer(text) if match.end() > match.start()]
-    if spans and exception is not None:
-        blocked = [match.span() for match in exception.finditer(text)]
-        spans = [s for s in spans if not any(s[0] < b[1] and b[0] < s[1] for b in blocked)]
-    return spans
+def _judged_sentences(rubric: Rubric, sentences: list[Sentence]) -> list[SentenceInfo]:
+    """Each sentence's moves on its own. A sentence judges the same wherever it stands, and
+    replies repeat sentences ("Thank you for your honesty."), so judgements are remembered."""
+    memo = rubric.sentence_memo
+    infos: list[SentenceInfo | None] = []
+    missing: list[int] = []
+    for index, sentence in enumerate(sentences):
+        known = memo.get((sentence.text, sentence.question_mark, sentence.breaks))
+        if known is None:
+            missing.append(index)
+            infos.append(None)
+            continue
+        found, question, permission, head, starts = known
+        infos.append(SentenceInfo(sentence, question, permission, False, False, head, starts,
+                                  {name: list(spans) for name, spans in found.items()}))
+    if missing:
+        if len(memo) > _MEMO_SIZE:
+            memo.clear()
+        chosen = [sentences[index] for index in missing]
+        for index, sentence, found in zip(missing, chosen, _phrase_matches(rubric, chosen),
+                                          strict=True):
+            info = SentenceInfo(sentence, found=found)
+            moves.judge_sentence(info, rubric.scopes)
+            memo[sentence.text, sentence.question_mark, sentence.breaks] = (
+                {name: tuple(spans) for name, spans in found.items()}, info.question,
+                info.permission, info.head, info.starts)
+            infos[index] = info
+    return infos  # type: ignore[return-value]
 
 
-def _apply_permission_tags(infos: list[SentenceInfo], hits: list[Hit]) -> None:
-    """"I'll check back in May. Is that OK?" asks permission: the statement is not imposed."""
-    for index, info in enumerate(infos[:-1]):
-        if "imposed_next_step" in info.names and infos[index + 1].permission:
-            info.names.discard("imposed_next_step")
-            hits[:] = [h for h in hits
-                       if not (h.name == "imposed_next_step" and h.sentence == index)]
+def _phrase_matches(rubric: Rubric, sentences: list[Sentence]
+                    ) -> list[dict[str, list[tuple[int, int]]]]:
+    """Every rubric phrase's matches, per sentence: the reply's sentences are matched at once,
+    one per line (a phrase never spans two sentences)."""
+    found: list[dict[str, list[tuple[int, int]]]] = [{} for _ in sentences]
+    if not sentences:
+        return found
+    matcher = rubric.matcher
+    keys, pair_heads = matcher.keys, matcher.pair_heads
+    starts: list[int] = []
+    positions: dict[str, list[int]] = {}  # where each word (and pair) some phrase starts with is
+    position = 0
+    for sentence in sentences:
+        starts.append(position)
+        norms, offsets = sentence.norms, sentence.offsets
+        last = len(norms) - 1
+        for index, word in enumerate(norms):
+            if word in keys:
+                positions.setdefault(word, []).append(position + offsets[index])
+            if word in pair_heads and index < last:
+                pair = f"{word} {norms[index + 1]}"
+                if pair in keys:
+                    positions.setdefault(pair, []).append(position + offsets[index])
+            if word[0] in _NUMBER_STARTS:
+                positions.setdefault(NUMBER, []).append(position + offsets[index])
+        position += len(sentence.text) + 1
+    joined = "\n".join(sentence.text for sentence in sentences)
+    for name, spans in matcher.find(joined, positions).items():
+        for start, end in spans:
+            index = bisect_right(starts, start) - 1
+            offset = starts[index]
+            found[index].setdefault(name, []).append((start - offset, end - offset))
+    return found
 
 
 def _acknowledge_first(hits: list[Hit]) -> list[Hit]:

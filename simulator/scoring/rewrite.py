@@ -32,12 +32,16 @@ _CONTRACT = [("you are", "you're"), ("they are", "they're"), ("we are", "we're")
              ("i will", "I'll"), ("i would", "I'd")]
 
 
+_SHORT = {long: short for long, short in _CONTRACT} | {"i": "I", "ok": "OK"}
+_IMPOSED = re.compile(r"\b(i|we) (?:will|am going to|are going to|plan to) (?:just )?(.+)")
+_LET_ME = re.compile(r"\blet (me|us) (?:just )?(.+)")
+_KEEP_IN = re.compile(r"\b(?:mind|mine|radar|file)\b(.*)$")
+_LONG = re.compile(r"\b(" + "|".join(sorted(_SHORT, key=len, reverse=True)) + r")\b")
+
+
 def finish(words: list[str], end: str = "?") -> str:
     text = " ".join(w for w in words if w not in {".", "?", "!", ";"})
-    for long, short in _CONTRACT:
-        text = re.sub(rf"\b{long}\b", short, text)
-    text = re.sub(r"\bi\b", "I", text)
-    text = re.sub(r"\bok\b", "OK", text)
+    text = _LONG.sub(lambda m: _SHORT[m.group()], text)
     text = _PROPER.sub(lambda m: m.group().capitalize(), text)
     return (text[:1].upper() + text[1:]).rstrip(" ,") + end
 
@@ -111,9 +115,9 @@ def indirect_to_direct(words: list[str], frame_end: int) -> str | None:
 def imposed_to_permission(words: list[str]) -> str | None:
     """"I'll call you Tuesday" -> "Is it OK if I call you Tuesday?"."""
     text = " ".join(words)
-    match = re.search(r"\b(i|we) (?:will|am going to|are going to|plan to) (?:just )?(.+)", text)
+    match = _IMPOSED.search(text)
     if not match:
-        match = re.search(r"\blet (me|us) (?:just )?(.+)", text)
+        match = _LET_ME.search(text)
         if not match:
             return None
     who = {"me": "i", "us": "we"}.get(match.group(1), match.group(1))
@@ -123,7 +127,7 @@ def imposed_to_permission(words: list[str]) -> str | None:
 
 def keep_in_mind_to_permission(words: list[str]) -> str:
     text = " ".join(w for w in words if w not in {".", "?", "!"})
-    match = re.search(r"\b(?:mind|mine|radar|file)\b(.*)$", text)
+    match = _KEEP_IN.search(text)
     tail = match.group(1).split() if match and match.group(1).strip() else ["in", "a", "few",
                                                                               "months"]
     return finish(["would", "you", "mind", "if", "i", "circled", "back", *tail])

@@ -13,10 +13,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from simulator.errors import Problem, RubricError
-from simulator.scoring.text import CONTRACTIONS
+from simulator.errors import Problem, RubricError, shorten
+from simulator.scoring.backtracking import check_phrase
+from simulator.scoring.matcher import PhraseMatcher
+from simulator.scoring.words import CONTRACTIONS
 from simulator.yamlfile import FileFormat, Marks, load_model, suggest
 
 DEFAULT_RUBRIC = Path(__file__).with_name("rubric.yaml")
@@ -32,12 +34,15 @@ PHRASE_DETECTIONS: tuple[str, ...] = (
     "gratitude", "acknowledge", "why_question", "how_come", "explore_issues", "permission_close",
     "imposed_next_step", "pushing", "dead_end", "keep_us_in_mind", "opt_out", "goodbye",
 )
+# Structural matches found with the detections' phrases (they are not detections).
+QUESTION_FRAME, SMALL_TALK = "question_frame", "small_talk"
 _LEXICON_REF = re.compile(r"\{([a-z_]+)\}")
 _WORDISH = re.compile(r"[a-z']+")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: YAML `true` is not the weight 1, and a number is not a phrase
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class DetectionRule(_Strict):
@@ -55,7 +60,7 @@ class Advice(_Strict):
     na: Text = Field(default="Not applicable to this call.", alias="n/a")
 
     def for_verdict(self, verdict: str) -> str:
-        return {"pass": self.pass_, "fail": self.fail}.get(verdict, self.na)
+        return self.pass_ if verdict == "pass" else self.fail if verdict == "fail" else self.na
 
 
 class Check(_Strict):
@@ -75,18 +80,42 @@ class Rubric(_Strict):
     detections: dict[str, DetectionRule]
     checks: dict[str, Check]
 
+    @field_validator("version", mode="before")
+    @classmethod
+    def _exactly_one(cls, value: object) -> object:
+        """Literal[1] takes YAML `true` and 1.0 for 1; only the number 1 is the version."""
+        if type(value) is not int:
+            shown = str(value).lower() if isinstance(value, bool) else repr(value)[:40]
+            raise ValueError(f"must be the number 1 (got {shown})")
+        return value
+
     def compile(self, phrases: list[str], where: str = "") -> re.Pattern[str] | None:
         if not phrases:
             return None
-        parts = []
-        for phrase in phrases:
-            expanded = _LEXICON_REF.sub(lambda m: self._lexicon_group(m.group(1), where), phrase)
-            parts.append(f"(?:{normalize_phrase(expanded).strip()})")
+        if len(phrases) == 1 and phrases[0] in self._compiled:  # validated, now matched
+            return self._compiled[phrases[0]]
+        parts = [f"(?:{self._normalized(phrase, where)})" for phrase in phrases]
         try:
-            return re.compile(r"(?<![\w'])(?:" + "|".join(parts) + r")(?![\w'])")
+            # A reply's sentences are matched at once, one per line: ^ and $ are sentence ends.
+            pattern = re.compile(r"(?<![\w'])(?:" + "|".join(parts) + r")(?![\w'])",
+                                 re.MULTILINE)
         except re.error as exc:
-            raise ValueError(f"phrase {phrases[0]!r} is not valid ({exc.msg}): check its brackets"
-                             ) from None
+            raise ValueError(f"phrase '{shorten(phrases[0])}' is not valid ({exc.msg}): check "
+                             "its brackets") from None
+        if len(phrases) == 1:
+            self._compiled[phrases[0]] = pattern
+        return pattern
+
+    @cached_property
+    def _compiled(self) -> dict[str, re.Pattern[str]]:
+        """Each phrase compiled on its own, once (validation and matching both need it)."""
+        return {}
+
+    def _normalized(self, phrase: str, where: str = "") -> str:
+        expanded = _LEXICON_REF.sub(lambda m: self._lexicon_group(m.group(1), where), phrase)
+        part = normalize_phrase(expanded).strip()
+        check_phrase(part, phrase)  # a trainer's phrase must never hang the scorer
+        return part
 
     def _lexicon_group(self, name: str, where: str) -> str:
         if name not in self.lexicon:
@@ -96,9 +125,26 @@ class Rubric(_Strict):
         return "(?:" + "|".join(normalize_phrase(w) for w in self.lexicon[name]) + ")"
 
     @cached_property
-    def patterns(self) -> dict[str, tuple[re.Pattern[str], re.Pattern[str] | None, str]]:
-        return {name: (self.compile(rule.phrases), self.compile(rule.except_), rule.scope)
-                for name, rule in self.detections.items()}
+    def matcher(self) -> PhraseMatcher:
+        """Every detection's phrases and exceptions, the question frames and small talk, one
+        pattern per phrase so that each is tried only where its first word stands."""
+        def each(phrases: list[str]) -> list[tuple[re.Pattern[str], str]]:
+            return [(self.compile([phrase]), self._normalized(phrase)) for phrase in phrases]
+
+        groups = {name: (each(rule.phrases), each(rule.except_))
+                  for name, rule in self.detections.items()}
+        groups[QUESTION_FRAME] = (each(self.question_frames), [])
+        groups[SMALL_TALK] = (each(self.small_talk), [])
+        return PhraseMatcher(groups)
+
+    @cached_property
+    def sentence_memo(self) -> dict:
+        """Sentence judgements already made with this rubric (filled by detect.py)."""
+        return {}
+
+    @cached_property
+    def scopes(self) -> dict[str, str]:
+        return {name: rule.scope for name, rule in self.detections.items()}
 
     @cached_property
     def frames(self) -> re.Pattern[str]:

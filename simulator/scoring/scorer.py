@@ -1,13 +1,16 @@
 """Verdicts for a whole call: the trainee's replies in, a scorecard out. Pure, deterministic.
 
-A single reply given on its own is a whole call. Each check gets `pass`, `fail` or `n/a`, its
-evidence (the matched words with offsets into the reply, and the turn for multi-turn calls),
-advice from the rubric and, where the fix is mechanical, a rewrite of the trainee's sentence.
+A single reply given on its own is a whole call (stages.py judges one moment of a call). In a
+call of several replies, thanks and acceptance count only in the first reply (the seeds: thank
+first); the other checks look at every reply, so a permission close in the last reply counts.
+Each check gets `pass`, `fail` or `n/a`, its evidence (the matched words with offsets into the
+reply, and the turn for multi-turn calls), advice from the rubric and, where the fix is
+mechanical, a rewrite of the trainee's sentence.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from simulator.scoring import rewrite
@@ -43,14 +46,25 @@ class _Turns:
 
     turns: list[Detections]
     multi: bool
+    by_name: dict[str, list[tuple[int, Hit]]] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        for turn, det in enumerate(self.turns):
+            for hit in det.hits:
+                self.by_name.setdefault(hit.name, []).append((turn, hit))
 
     def hits(self, *names: str) -> list[tuple[int, Hit]]:
+        if len(names) == 1:
+            return self.by_name.get(names[0], [])
         return [(turn, hit) for turn, det in enumerate(self.turns) for hit in det.hits
                 if hit.name in names]
 
     def evidence(self, *names: str) -> list[dict]:
+        pairs = self.hits(*names)
+        if not pairs:
+            return []
         seen, out = set(), []
-        for turn, hit in self.hits(*names):
+        for turn, hit in pairs:
             key = (turn, hit.start, hit.end)
             if key in seen:
                 continue
@@ -73,12 +87,24 @@ def score_replies(replies: Sequence[str], rubric: Rubric | None = None) -> Score
     return score_call([detect(text, None, rubric) for text in replies], rubric)
 
 
-def score_call(turns: Sequence[Detections], rubric: Rubric | None = None) -> Scorecard:
+# Checks judged on the first reply only: thanks and acceptance that come late do not count.
+FIRST_REPLY_ONLY = frozenset({"gratitude", "acknowledge"})
+
+
+def score_call(turns: Sequence[Detections], rubric: Rubric | None = None,
+               judged: Collection[str] | None = None, not_judged: str = "") -> Scorecard:
+    """Verdicts for a call; checks outside `judged` (when given) are n/a with `not_judged`."""
     rubric = rubric or default_rubric()
     calls = _Turns(list(turns), len(turns) > 1)
+    first = _Turns(calls.turns[:1], calls.multi)
     results: dict[str, CheckResult] = {}
     for check in CHECK_IDS:
-        verdict, evidence, rewritten = _JUDGES[check](calls, rubric)
+        if judged is not None and check not in judged:
+            results[check] = CheckResult(
+                "n/a", [], not_judged or rubric.checks[check].advice.for_verdict("n/a"))
+            continue
+        view = first if check in FIRST_REPLY_ONLY else calls
+        verdict, evidence, rewritten = _JUDGES[check](view, rubric)
         advice = rubric.checks[check].advice.for_verdict(verdict)
         results[check] = CheckResult(verdict, evidence, advice, rewritten)
     return Scorecard(_score(results, rubric), results)

@@ -5,12 +5,27 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from simulator.errors import StorageError
+from simulator.errors import PathTooLongError, StorageError
 from simulator.storage.files import disk_full, is_full_disk_error
 
 APP_NAME = "callsim"
 HOME_ENV = "CALLSIM_HOME"
 DB_FILENAME = "callsim.db"
+
+
+NAME_MAX = 255  # bytes in one file or folder name (ext4, APFS, NTFS)
+PATH_MAX = 4095  # bytes in a whole path (Linux; the kernel's 4096 includes the ending NUL)
+
+
+def path_too_long(path: str | os.PathLike) -> bool:
+    raw = os.fsencode(path)
+    return len(raw) > PATH_MAX or any(len(name) > NAME_MAX for name in raw.split(b"/"))
+
+
+def check_path_length(path: str | os.PathLike) -> None:
+    """Raise PathTooLongError if the file system would refuse the path as too long."""
+    if path_too_long(path):
+        raise PathTooLongError(path)
 
 
 def default_data_dir() -> Path:
@@ -28,6 +43,7 @@ def data_dir_path(arg: str | Path | None = None) -> Path:
         directory = Path(os.environ[HOME_ENV])
     else:
         directory = default_data_dir()
+    check_path_length(directory)  # $CALLSIM_HOME too: "File name too long" is no message
     return directory.expanduser().absolute()
 
 

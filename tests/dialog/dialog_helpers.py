@@ -42,6 +42,8 @@ states:
         poor: true
       - when: {any: [opt_out]}
         end: opted_out
+      - when: {all: [explore_issues], earlier: [gratitude, acknowledge]}
+        goto: open
     fallback: {say: ["I'm busy."], poor: true}
   defensive:
     lines: ["Because!"]

@@ -191,3 +191,62 @@ def test_the_call_starts_in_the_start_state():
     assert (state.state, state.turn, state.poor, state.outcome, state.seed) == (
         "guarded", 0, 0, None, 3)
     assert line in PERSONA.opening
+
+
+def play(*replies: set[str], state: str = "guarded") -> list:
+    """Each reply's reaction, one after the other, from `state`."""
+    current, reactions = at(state), []
+    for names in replies:
+        reaction = step(PERSONA, current, "x", frozenset(names))
+        reactions.append(reaction)
+        current = reaction.new_state
+    return reactions
+
+
+@pytest.mark.parametrize(
+    "replies, to_state, rule",
+    [
+        # thanks first, the question next: the rule sees the earlier thanks
+        ([{"acknowledge"}, {"explore_issues"}], "open", "states.guarded.on[6]"),
+        ([{"gratitude"}, {"how_come"}, {"explore_issues"}], "open", "states.guarded.on[6]"),
+        # never thanked: the question alone does not open them up
+        ([{"explore_issues"}, {"explore_issues"}], "guarded", "states.guarded.fallback"),
+        # the reply itself is not "earlier": acknowledge and the question together are not enough
+        ([{"acknowledge", "explore_issues"}], "guarded", "states.guarded.fallback"),
+    ],
+)
+def test_earlier_sees_the_moves_of_previous_replies(replies, to_state, rule):
+    last = play(*replies)[-1]
+    assert (last.new_state.state, last.matched_rule) == (to_state, rule)
+
+
+def test_the_state_remembers_every_move_heard_so_far():
+    reactions = play({"gratitude"}, {"how_come", "discovery_question"})
+    assert [r.new_state.heard for r in reactions] == [
+        frozenset({"gratitude"}), frozenset({"gratitude", "how_come", "discovery_question"})]
+
+
+@pytest.mark.parametrize(
+    "state, detections, poor",
+    [
+        # courteous: thanks or acknowledgement and no fault -> never poor, even in a poor rule
+        ("guarded", {"acknowledge"}, False),
+        ("defensive", {"acknowledge", "discovery_question"}, False),
+        # a fault makes it an ordinary reply again
+        ("guarded", {"acknowledge", "permission_close", "imposed_next_step"}, True),
+        ("guarded", {"acknowledge", "why_question"}, True),
+        ("defensive", {"acknowledge", "i_question"}, True),
+        ("defensive", {"acknowledge", "keep_us_in_mind"}, True),
+        # no courtesy at all
+        ("defensive", set(), True),
+    ],
+)
+def test_a_courteous_reply_is_never_poor(state, detections, poor):
+    reaction = step(PERSONA, at(state), "x", frozenset(detections))
+    assert (reaction.poor, reaction.new_state.poor) == (poor, int(poor))
+
+
+def test_courtesy_never_runs_out_patience():
+    reactions = play({"acknowledge"}, {"acknowledge"}, {"acknowledge"})
+    assert [(r.outcome, r.new_state.poor) for r in reactions] == [(None, 0)] * 3
+    assert reactions[0].prospect_line == "I'm busy."  # the rule's line is still said

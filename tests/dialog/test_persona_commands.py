@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import runpy
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -148,14 +149,51 @@ def test_new_refuses_to_overwrite(tmp_path):
     assert path.read_text(encoding="utf-8") == "keep me"
 
 
-def test_new_rejects_a_bad_id(tmp_path):
-    result = run("new", "Pat Morgan", "--dir", str(tmp_path))
+@pytest.mark.parametrize(("persona_id", "shown"), [
+    ("Pat Morgan", "Pat Morgan"),
+    ("pat_morgan", "pat_morgan"),
+    ("pat--morgan", "pat--morgan"),
+    ("pat-", "pat-"),
+    ("p" * 65, "p" * 60 + "…"),
+    ("x" * 300, "x" * 60 + "…"),  # once a "File name too long" traceback
+])
+def test_new_rejects_a_bad_id(tmp_path, persona_id, shown):
+    result = run("new", persona_id, "--dir", str(tmp_path))
     assert result.stderr == (
-        "callsim: persona id 'Pat Morgan' must be lowercase words joined by hyphens, "
-        "e.g. 'covered-carl'\n"
+        f"callsim: persona id '{shown}' must be lowercase letters and digits in words joined by "
+        "hyphens, at most 64 characters, e.g. 'covered-carl'\n"
     )
     assert result.exit_code == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_new_takes_an_id_of_64_characters(tmp_path):
+    persona_id = "-".join(["pat"] * 16)
+    assert run("new", persona_id, "--dir", str(tmp_path)).exit_code == 0
+    assert run("validate", str(tmp_path / f"{persona_id}.yaml")).stdout == "1 persona OK\n"
+
+
+WRITABLE = "give --dir a folder you can write to"
+
+
+@pytest.mark.parametrize(("folder", "exit_code", "message"), [
+    ("{file}", 2, "{file} is a file, not a folder; " + WRITABLE),
+    ("{file}/sub/folder", 2, "{file}/sub/folder cannot be created: {file} is a file, not a "
+     "folder; " + WRITABLE),
+    ("{ro}", 1, "cannot write {ro}/pat-morgan.yaml (Read-only file system): " + WRITABLE),
+    ("{ro}/sub", 1, "cannot create the folder {ro}/sub (Read-only file system): " + WRITABLE),
+    ("{full}", 1, "cannot write {full}/pat-morgan.yaml (No space left on device): " + WRITABLE),
+])
+def test_new_needs_a_folder_it_can_write(tmp_path, tmpfs, folder, exit_code, message):
+    places = {"file": tmp_path / "file", "ro": tmpfs(64), "full": tmpfs(4)}
+    places["file"].write_text("keep me", encoding="utf-8")
+    subprocess.run(["mount", "-o", "remount,ro", str(places["ro"])], check=True)
+    (places["full"] / "filler").write_bytes(b"x" * 4096)
+    result = run("new", "pat-morgan", "--dir", folder.format(**places))
+    assert result.stderr == "callsim: " + message.format(**places) + "\n"
+    assert result.exit_code == exit_code
+    assert places["file"].read_text(encoding="utf-8") == "keep me"
+    assert list(places["full"].iterdir()) == [places["full"] / "filler"]  # no half-written file
 
 
 def test_the_published_schema_is_up_to_date():

@@ -42,6 +42,10 @@ CASES = [
         f"12:23: unknown detection 'pushng' (known: {KNOWN_DETECTIONS}) — did you mean "
         "'pushing'?",
     ]),
+    ("misspelt detection heard earlier", tiny_with(12, "      - when: {earlier: [gratitud]}"), [
+        f"12:26: unknown detection 'gratitud' (known: {KNOWN_DETECTIONS}) — did you mean "
+        "'gratitude'?",
+    ]),
     ("goto a missing state", tiny_with(15, "        goto: opn"), [
         "15:15: 'goto: opn' names no state (states: guarded, open) — did you mean 'open'?",
     ]),
@@ -75,6 +79,38 @@ CASES = [
     ("a number where text belongs", tiny_with(7, "opening: [42]"), [
         "7:11: 'opening[0]' expected text, got 42: put it in quotes",
     ]),
+    ("a number as the name", tiny_with(2, "name: 42"), [
+        "2:7: 'name' expected text, got 42: put it in quotes",
+    ]),
+    ("true as a number", tiny_with(5, "difficulty: true"), [
+        "5:13: 'difficulty' must be a whole number between 1 and 5 (got true)",
+    ]),
+    ("a quoted number", tiny_with(5, 'difficulty: "3"'), [
+        "5:13: 'difficulty' must be a whole number between 1 and 5 (got '3')",
+    ]),
+    ("a fraction", tiny_with(5, "difficulty: 2.5"), [
+        "5:13: 'difficulty' must be a whole number between 1 and 5 (got 2.5)",
+    ]),
+    ("no value", tiny_with(5, "difficulty:"), [
+        "5:12: 'difficulty' must be a whole number between 1 and 5 (got nothing)",
+    ]),
+    ("a number too long for Python", tiny_with(5, "difficulty: " + "9" * 5000), [
+        "5:13: 'difficulty' must be between 1 and 5 (got a 5000-digit number)",
+    ]),
+    ("a voice rate too long for Python",
+     tiny_with(6, "briefing: You sell widgets.\nvoice: {rate: -" + "1" * 4400 + "}"), [
+        "7:15: 'voice.rate' must be between 80 and 400 (got a 4400-digit number)",
+    ]),
+    ("a number where true or false belongs",
+     tiny_with(16, """    fallback: {say: ["I'm busy."], poor: 1}"""), [
+        "16:42: 'states.guarded.fallback.poor' must be true or false (got 1)",
+    ]),
+    ("a long value cut short", tiny_with(5, "difficulty: " + "x" * 5000), [
+        "5:13: 'difficulty' must be a whole number between 1 and 5 (got '" + "x" * 59 + "…)",
+    ]),
+    ("an id longer than 64 characters", tiny_with(1, "id: " + "t" * 65), [
+        "1:5: 'id' is too long (65 characters; at most 64)",
+    ]),
     ("silent transition", tiny_with(18, "    # no lines"), [
         "14:9: the prospect has nothing to say here: add 'say: [...]' or give state 'open' "
         "some 'lines'",
@@ -87,8 +123,8 @@ CASES = [
         "'end: <outcome>'",
     ]),
     ("empty condition", tiny_with(12, "      - when: {}"), [
-        "12:15: 'states.guarded.on[0].when': a 'when' needs at least one of all, any, none "
-        "or phrases",
+        "12:15: 'states.guarded.on[0].when': a 'when' needs at least one of all, any, none, "
+        "earlier or phrases",
     ]),
     ("bad id", tiny_with(1, "id: Tiny Tom"), [
         "1:5: id 'Tiny Tom' must be lowercase words joined by hyphens, e.g. 'covered-carl'",

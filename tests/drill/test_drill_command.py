@@ -12,17 +12,23 @@ import time
 from typer.testing import CliRunner
 
 from simulator.cli.app import app
+from simulator.cli.drill import STAGE_LABELS
 from simulator.drill.bank import load_bank
+from simulator.scoring.detect import detect
 from simulator.scoring.rubric import load_rubric
-from simulator.scoring.scorer import score_text
+from simulator.scoring.stages import score_reply
 from simulator.storage.calls import CallStore
 
 runner = CliRunner()
 BANK = {objection.id: objection for objection in load_bank()}
-TITLES = {check: spec.title for check, spec in load_rubric().checks.items()}
+RUBRIC = load_rubric()
+TITLES = {check: spec.title for check, spec in RUBRIC.checks.items()}
+FAILED = {check: spec.advice.fail for check, spec in RUBRIC.checks.items()}
 BAD = "Why not?"
 GOOD = ("Thank you for your honesty. How come you feel that way? Would it be ok if I checked "
         "back in a few months?")
+PROBE = ("Thank you for your honesty, I can appreciate that. What issues are you facing as it "
+         "relates to your business today?")
 RUN_DRILL = ("from simulator.cli import drill; from simulator.cli.app import app\n"
              "if 'drill' not in {c.name for c in app.registered_commands}: drill.register(app)\n"
              "app(prog_name='callsim')")
@@ -44,6 +50,11 @@ def saved_calls(data_dir):
         return [store.get_call(s.call_id) for s in reversed(store.list_calls())]
 
 
+def card_for(objection_id: str, reply: str) -> dict:
+    """The scorecard a drill gives: judged on what the item asks for."""
+    return score_reply(detect(reply), BANK[objection_id].stage).to_json()
+
+
 def test_each_objection_is_said_answered_scored_at_once_and_saved_as_a_drill_call(tmp_path):
     result = drill(tmp_path, [BAD, GOOD], as_json=False)
     assert result.exit_code == 0, result.output
@@ -52,8 +63,9 @@ def test_each_objection_is_said_answered_scored_at_once_and_saved_as_a_drill_cal
     assert len(calls) == 2  # the third objection was asked when the input ended: not saved
     for number, (call, reply) in enumerate(zip(calls, [BAD, GOOD], strict=True), 1):
         objection = BANK[call.turns[0].extra["objection"]]
-        card = score_text(reply).to_json()
-        assert f"{number}. new · {objection.role} at {objection.company}" in out
+        card = card_for(objection.id, reply)
+        assert (f"{number}. new · {objection.role} at {objection.company} · "
+                f"{STAGE_LABELS[objection.stage]}\n") in out
         assert f"{objection.persona_name}: {objection.text}" in out
         assert f"You: {reply}\nScore: {card['score']}/100" in out
         assert (call.mode, call.outcome, call.trainee, call.seed) == ("drill", "max_turns",
@@ -66,11 +78,22 @@ def test_each_objection_is_said_answered_scored_at_once_and_saved_as_a_drill_cal
     first = BANK[calls[0].turns[0].extra["objection"]]  # asked again: handled poorly
     assert f"3. again: handled poorly last time · {first.role} at {first.company}" in out
     assert out.count(f"{first.persona_name}: {first.text}") == 2
-    assert '  FAIL Ask "how come", not "why"  Try: How come?\n' in out
-    assert f"  FAIL {TITLES['gratitude']}\n" in out
-    average = (score_text(BAD).score + score_text(GOOD).score) / 2
+    assert [BANK[c.turns[0].extra["objection"]].stage for c in calls] == ["close", "opening"]
+    # Each failure with its advice, the words said and a rewrite, the heaviest first.
+    assert (f"You: {BAD}\nScore: 42/100\n"
+            f"  FAIL {TITLES['permission_close']}\n    {FAILED['permission_close']}\n"
+            f'    You said: "{BAD}"\n'
+            "    Try instead: … Would you mind if I circled back in a few months?\n"
+            f"  FAIL {TITLES['how_come_not_why']}\n    {FAILED['how_come_not_why']}\n"
+            '    You said: "Why"\n    Try instead: How come?\n') in out
+    # A missing move: the reply it belongs in, with the move added where it goes.
+    assert (f"  FAIL {TITLES['acknowledge']}\n    {FAILED['acknowledge']}\n"
+            f'    You said: "{GOOD}"\n    Try instead: I can appreciate that. {GOOD}\n') in out
+    assert "Try:" not in out and "Try instead: -" not in out
+    average = sum(card_for(c.turns[0].extra["objection"], r)["score"]
+                  for c, r in zip(calls, [BAD, GOOD], strict=True)) / 2
     assert f"Drill over (end of input): 2 objections, average score {average:g}/100." in out
-    assert f"Weakest: {TITLES['explore_issues']} (failed 2 of 2), " in out
+    assert f"Weakest: {TITLES['opt_out']} (failed 2 of 2), " in out
     assert "gratitude" in calls[1].turns[1].detections
 
 
@@ -82,11 +105,35 @@ def test_the_json_summary_lists_every_answered_item(tmp_path):
     assert [i["call_id"] for i in summary["items"]] == [c.call_id for c in calls]
     assert [i["objection"] for i in summary["items"]] == [c.turns[0].extra["objection"]
                                                          for c in calls]
-    assert [i["score"] for i in summary["items"]] == [score_text(r).score
-                                                     for r in (BAD, GOOD, GOOD)]
+    assert [i["score"] for i in summary["items"]] == [card_for(i["objection"], r)["score"]
+                                                     for i, r in zip(summary["items"],
+                                                                     (BAD, GOOD, GOOD),
+                                                                     strict=True)]
+    assert [i["stage"] for i in summary["items"]] == [BANK[c.turns[0].extra["objection"]].stage
+                                                     for c in calls]
     assert summary["stopped"] == "end_of_input" and summary["seed"] == 1
-    assert summary["items"][0]["failed"][0] == "gratitude"
-    assert {"check": "explore_issues", "failed": 3, "of": 3} in summary["weakest"]
+    assert summary["items"][0]["failed"] == ["how_come_not_why", "permission_close", "opt_out"]
+    assert {"check": "opt_out", "failed": 3, "of": 3} in summary["weakest"]
+
+
+def test_a_good_first_reply_is_not_failed_for_not_closing(tmp_path):
+    items = json.loads(drill(tmp_path, [PROBE] * 6, seed=3).stdout)["items"]
+    openings = [i for i in items if i["stage"] == "opening"]
+    closes = [i for i in items if i["stage"] == "close"]
+    assert openings and closes
+    for item in openings:  # judged on thanks, acceptance and the probe: handled well
+        card = saved_card(tmp_path, item["call_id"])
+        assert card["score"] == 100 and item["failed"] == []
+        assert {card["checks"][c]["verdict"] for c in ("permission_close", "opt_out")} == {"n/a"}
+    for item in closes:  # where a close is asked for, a probe alone is not enough
+        assert {"permission_close", "opt_out"} <= set(item["failed"])
+    retried = {i["objection"] for i in items if i["reason"] == "retry"}
+    assert retried and retried <= {i["objection"] for i in closes}
+
+
+def saved_card(data_dir, call_id):
+    with CallStore.open(data_dir) as store:
+        return store.get_call(call_id).scorecard
 
 
 def test_the_next_drill_starts_with_the_objection_handled_poorly(tmp_path):

@@ -14,6 +14,7 @@ from simulator.cli.app import app
 from simulator.errors import StorageError
 from simulator.report import call_report, trainee_report, write_html
 from simulator.scoring.notes import turn_notes
+from simulator.scoring.rubric import load_rubric
 from simulator.storage import CallStore, TurnRecord
 from tests.progress.histories import SPOKEN, call, practice, save
 
@@ -226,3 +227,34 @@ def test_report_command_unwritable_file(real_call, tmp_path):
     assert (done.exit_code, done.stderr.splitlines()) == (1, [
         f"callsim: cannot write {target}: No such file or directory; choose another file or "
         "free some disk space"])
+
+
+def test_call_page_opens_with_what_to_work_on_first(real_call):
+    data_dir, record = real_call
+    with CallStore.open(data_dir) as store:
+        page = call_report(store, record.call_id)
+    advice = {check: html.escape(spec.advice.fail) for check, spec in
+              load_rubric().checks.items()}
+    # The two heaviest failures (15 and 8 of the rubric's weight), quoted and rewritten.
+    assert ('<section id="work-first"><h2>Work on this first</h2><ol>'
+            '<li><b>Ask &quot;how come&quot;, not &quot;why&quot;</b>'
+            f'<p>{advice["how_come_not_why"]}</p>'
+            '<p><b>You said (reply 1):</b> <span class="said">&ldquo;Why&rdquo;</span>'
+            '<br><b>Try instead:</b> <span class="try">How come?</span></p></li>'
+            f'<li><b>Explore their issues</b><p>{advice["explore_issues"]}</p>'
+            '<p><b>You said (reply 1):</b> <span class="said">&ldquo;Thank you for your honesty. '
+            'Why not?&rdquo;</span><br><b>Try instead:</b> <span class="try">… If you could '
+            'change one thing about how you handle this today, what would it be?</span></p></li>'
+            '</ol></section>') in page
+    assert page.index('id="work-first"') < page.index('id="transcript"') \
+        < page.index('id="scorecard"')
+
+
+def test_notes_show_a_rewrite_only_where_there_is_one(tmp_path):
+    call_id = practice(tmp_path, "ann", "Thank you. Our price is the lowest.\n", seed=1)
+    with CallStore.open(tmp_path) as store:
+        page = call_report(store, call_id)
+    assert ('<tr><td>Reply 1</td><td><span class="said">&ldquo;Our price is the lowest&rdquo;'
+            '</span></td><td>No pushing after the &quot;no&quot;</td></tr>') in page
+    notes = re.search(r'<section id="notes">.*?</section>', page).group(0)
+    assert "<td>-</td>" not in notes and "Try instead:</b> -" not in page

@@ -273,8 +273,9 @@ MORE = [
     ("Appreciate the honesty.", {"gratitude": "pass"}),
     ("No, thank you!", {"gratitude": "pass"}),
     ("What's behind that?", {"how_come_not_why": "pass", "i_free_questions": "pass"}),
-    ("Help me understand what's not working.", {"how_come_not_why": "pass",
-                                                "explore_issues": "pass"}),
+    # an issues question, not a probe of the "no" (the labelled sets' convention)
+    ("Help me understand what's not working.", {"explore_issues": "pass",
+                                                "i_free_questions": "pass"}),
     ("Could you say more about that?", {"how_come_not_why": "pass"}),
     ("Why do you say that?", {"how_come_not_why": "fail"}),
     ("Out of curiosity, why not?", {"how_come_not_why": "fail"}),
@@ -331,7 +332,7 @@ MIXED += [
     ("I'm just wondering why you said that.",
      {"how_come_not_why": "fail", "i_free_questions": "fail"}),
     ("Why's that, if you don't mind me asking?", {"how_come_not_why": "fail"}),
-    ("What's the reason?", {"how_come_not_why": "n/a"}),
+    ("What's the reason?", {"how_come_not_why": "pass"}),  # probes without "why"
     ("How so?", {"how_come_not_why": "pass"}),
     ("What happened with the last vendor?", {"i_free_questions": "pass"}),
     ("I'd love to learn more about how you handle payroll today.", {"i_free_questions": "fail"}),
@@ -357,4 +358,39 @@ MIXED += [
     ("No problem, I'll make a note not to call again.", {"opt_out": "pass"}),
     ("If it's a hard no, just tell me and I'll stop reaching out.", {"opt_out": "pass"}),
     ("Would you rather I didn't contact you again?", {"opt_out": "pass"}),
+]
+
+# Issue 9: verdicts a new user saw go wrong in the first minutes.
+ISSUE_9 = [
+    ("Would you mind if I circled back in a few months, or would you rather I never contacted "
+     "you again?", {"opt_out": "pass", "permission_close": "pass", "i_free_questions": "n/a"}),
+    # the rubric's own way out ("Just say so and I'll take you off my list"), as the labelled
+    # sets have it ("If this is a never, just say and you won't hear from us again": opt_out pass)
+    ("just tell me and I won't call again", {"opt_out": "pass"}),
+    ("Hold on a second, before you go, can I just email you our brochure?",
+     {"no_pushing": "fail"}),
+    ("Honestly, ninety percent of firms your size already use us.", {"no_pushing": "fail"}),
+    ("We're roughly half the price of what you pay now, just so you know.",
+     {"no_pushing": "fail"}),
+    ("Give me a shout if anything changes on your end.",
+     {"no_keep_us_in_mind": "fail", "permission_close": "fail"}),
+    ("Thank you really, that helps.", {"gratitude": "pass"}),
+    ("thank you should i call back", {"gratitude": "pass"}),
+    ("Sorry, we only work with bigger companies anyway.", {"no_dead_end": "fail"}),
+]
+
+# The same reply punctuated and as a recognizer gives it, run on: the verdicts must not change.
+RUN_ON = [
+    ("Totally understand, thanks for being honest. What's the biggest issue with your rostering "
+     "right now? And if I can come back with a couple of ideas, would you be open to a quick "
+     "chat next month?",
+     "totally understand thanks for being honest what's the biggest issue with your rostering "
+     "right now and if i can come back with a couple of ideas would you be open to a quick chat "
+     "next month"),
+    ("I hear you. Out of interest, how come you went with them? And would it be okay to check "
+     "back in the spring, or would you rather I didn't?",
+     "i hear you out of interest how come you went with them and would it be okay to check back "
+     "in the spring or would you rather i didn't"),
+    ("Thanks for letting me know. I was wondering, what's not working with the current system?",
+     "thanks for letting me know i was wondering what's not working with the current system"),
 ]

@@ -47,6 +47,7 @@ def run(home: Path, *args: str, rubric_env: str | None = None):
 
 
 CHECKS = line_of("checks:\n  gratitude:")
+GOT_IT = load_rubric(SHIPPED).detections["acknowledge"].phrases.index("got it")
 BROKEN = [
     ("YAML syntax error", edited("  ok: [ok,", "  ok: [ok,,"), [
         (line_of("  ok: [ok,"), 11, "YAML syntax error: while parsing a flow node: expected the "
@@ -82,6 +83,21 @@ BROKEN = [
         (line_of("weight: 20"), 13, "'checks.gratitude.weight' must be between 0 and 100 "
          "(got 150)"),
     ]),
+    ("weight true", edited("weight: 20", "weight: true"), [
+        (line_of("weight: 20"), 13, "'checks.gratitude.weight' must be a number, e.g. 10 or 2.5 "
+         "(got true)"),
+    ]),
+    ("weight too long for Python", edited("weight: 20", "weight: " + "9" * 5000), [
+        (line_of("weight: 20"), 13, "'checks.gratitude.weight' must be between 0 and 100 "
+         "(got a 5000-digit number)"),
+    ]),
+    ("version true", edited("version: 1\n", "version: true\n"), [
+        (line_of("version: 1\n"), 10, "'version': must be the number 1 (got true)"),
+    ]),
+    ("a number where a phrase belongs", edited('- "got it"', "- 42"), [
+        (line_of('- "got it"'), 9, f"'detections.acknowledge.phrases[{GOT_IT}]' expected text, "
+         "got 42: put it in quotes"),
+    ]),
     ("weight not a number", edited("weight: 20", "weight: 20 points"), [
         (line_of("weight: 20"), 13, "'checks.gratitude.weight' must be a number, e.g. 10 or 2.5 "
          "(got '20 points')"),
@@ -96,7 +112,9 @@ BROKEN = [
     ]),
     ("unknown word list", edited('- "{issue_words}"', '- "{issues_words}"'), [
         (line_of('- "{issue_words}"'), 9, "unknown word list {issues_words} (the lexicon has: "
-         "contact, issue_words, ok, product) — did you mean 'issue_words'?"),
+         "contact, contacting, issue_words, number, ok, product, selling, times) — did you "
+         "mean "
+         "'issue_words'?"),
     ]),
     ("unknown scope", edited("scope: question", "scope: questions"), [
         (line_of("scope: question"), 12, "unknown scope 'questions' (known: any, question, "

@@ -58,37 +58,59 @@ def test_jsonl_from_stdin():
     assert json.loads(result.stdout)["checks"]["gratitude"]["verdict"] == "pass"
 
 
+ONE_OBJECT = 'write one object per line, like {"text": "Thanks!"}'
 BAD_LINES = [
-    (b"not json", 'callsim: line 2 is not JSON (Expecting value at column 1): write one object '
-                  'per line, like {"text": "Thanks!"}'),
-    (b'{"txt": "hi"}', 'callsim: line 2 has no "text" field: add the reply as "text"'),
-    (b'["text"]', 'callsim: line 2 is not a JSON object: write {"text": "..."}'),
-    (b'{"text": 5}', 'callsim: line 2: "text" must be a string'),
-    (b'{"text": "  "}', 'callsim: the "text" on line 2 is empty: give the words the trainee said'),
-    (b'{"text": "caf\xe9"}',
-     "callsim: line 2 is not valid UTF-8 (byte 14): save the file as UTF-8"),
+    (b"not json", f"not JSON (Expecting value at column 1): {ONE_OBJECT}"),
+    (b'{"txt": "hi"}', 'no "text" field: add the reply as "text"'),
+    (b'["text"]', 'not a JSON object: write {"text": "..."}'),
+    (b'{"text": 5}', '"text" must be a string'),
+    (b'{"text": "  "}', '"text" is empty: give the words the trainee said'),
+    (b'{"text": "caf\xe9"}', "not valid UTF-8 (byte 14): save the file as UTF-8"),
     (b'{"text": "' + b"a" * 1_000_000 + b'"}',
-     "callsim: line 2 is too long (1,000,012 bytes; the limit is 131,072): split it into "
-     "separate lines"),
+     "the line is too long (1,000,012 bytes; the limit is 131,072): split it into separate "
+     "lines"),
+    (b'{"text": "' + b"a" * 70_000 + b'"}', '"text" is too long (70,000 bytes; a reply may have '
+     "at most 65,536): split it into separate replies"),
+    (b'{"text": "hi", "tags": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+     f"nests deeper than 32 levels: {ONE_OBJECT}"),
+    (b"[" * 33 + b"]" * 33, f"nests deeper than 32 levels: {ONE_OBJECT}"),
+    (b'{"text": "hi", "id": ' + b"9" * 5_000 + b"}",
+     "a number has 5,000 digits (at most 4,300 can be read): write it as a string, in quotes"),
+    (b'{"text": "hi", "id": 1e999}',
+     "the number 1e999 is too large to read: write it as a string, in quotes"),
+    (b'{"text": "hi", "id": NaN}', "NaN is not a JSON number: write it as a string, in quotes"),
+    (b'{"text": "\\ud83d"}', "holds a lone surrogate escape (like \\ud83d), which is not a "
+     "character: write the character itself"),
+    (b'{"text": "hi", "id": {"\\udc80": 1}}', "holds a lone surrogate escape (like \\ud83d), "
+     "which is not a character: write the character itself"),
 ]
 
 
-@pytest.mark.parametrize(("bad", "message"), BAD_LINES, ids=[m[9:40] for _, m in BAD_LINES])
-def test_a_bad_line_is_named_and_the_batch_goes_on(tmp_path, bad, message):
+@pytest.mark.parametrize(("bad", "message"), BAD_LINES, ids=[m[:30] for _, m in BAD_LINES])
+def test_a_bad_line_is_located_and_the_batch_goes_on(tmp_path, bad, message):
     path = tmp_path / "replies.jsonl"
-    path.write_bytes(b'{"text": "Thanks."}\n' + bad + b'\n{"text": "How come?"}\n')
+    path.write_bytes(b'{"text": "Thanks."}\n' + bad + b'\n{"text": "Why?", "id": [1, 2.5]}\n')
     result = runner.invoke(app, ["score", "--jsonl", str(path)])
     assert result.exit_code == 1
-    assert len(result.stdout.splitlines()) == 2  # lines 1 and 3 were still scored
-    assert result.stderr.splitlines() == [message, "callsim: 1 of 3 lines failed"]
+    scored = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line.get("id") for line in scored] == [None, [1, 2.5]]  # lines 1 and 3 still scored
+    assert result.stderr.splitlines() == [f"{path}:2: {message}",
+                                          "callsim: 1 of 3 lines failed"]
     assert "Traceback" not in result.output
+
+
+def test_bad_lines_from_stdin_are_located_on_stdin():
+    result = runner.invoke(app, ["score", "--jsonl", "-"], input='{"text": "Thanks"}\n[]\n')
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ['<stdin>:2: not a JSON object: write {"text": "..."}',
+                                          "callsim: 1 of 2 lines failed"]
 
 
 @pytest.mark.parametrize(("args", "message"), [
     (["score", ""], "callsim: the reply is empty: give the words the trainee said"),
     (["score", "   "], "callsim: the reply is empty: give the words the trainee said"),
-    (["score", "caf\udce9"], "callsim: the reply is not valid UTF-8 text: save or type it as "
-                             "UTF-8"),
+    (["score", "caf\udce9"], "callsim: TEXT is not valid UTF-8 text; type it again (check the "
+                             "terminal's encoding, e.g. LANG=C.UTF-8)"),
     (["score", "a" * 1_000_000], "callsim: the reply is too long (1,000,000 bytes; a reply may "
                                  "have at most 65,536): split it into separate replies"),
     (["score"], 'callsim: give the reply to score: callsim score "Thanks for your honesty..."'),

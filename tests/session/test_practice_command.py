@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from simulator.cli.app import app
 from simulator.dialog.validate import load_personas
+from simulator.scoring.rubric import load_rubric
 from simulator.storage.calls import CallStore
 
 runner = CliRunner()
@@ -79,15 +80,79 @@ def test_end_of_input_mid_call_ends_saves_and_scores_what_was_said(tmp_path):
     assert call["scorecard"]["checks"]["gratitude"]["verdict"] == "pass"
 
 
+def readable(data_dir, persona, replies, seed=1, columns=200):
+    args = ["practice", "--persona", persona, "--text", "--seed", str(seed),
+            "--data-dir", str(data_dir)]
+    return runner.invoke(app, args, input="".join(f"{r}\n" for r in replies),
+                         env={"COLUMNS": str(columns)})
+
+
 def test_readable_scorecard_with_per_turn_notes_and_rewrite(tmp_path):
-    args = ["practice", "--persona", "covered-carl", "--text", "--seed", "1",
-            "--data-dir", str(tmp_path)]
-    result = runner.invoke(app, args, input="Why aren't you interested?\n",
-                           env={"COLUMNS": "200"})
+    result = readable(tmp_path, "covered-carl", ["Why aren't you interested?"])
     assert result.exit_code == 0
     assert "Per-turn notes" in result.stdout
     assert 'Reply 1: "Why" (Ask "how come", not "why")  Try: How come you\'re not interested?' \
         in result.stdout
+
+
+def test_the_scorecard_opens_with_the_two_heaviest_failures_to_work_on(tmp_path):
+    result = readable(tmp_path, "covered-carl", ["Why aren't you interested?"])
+    out = result.stdout
+    advice = {check: spec.advice.fail for check, spec in load_rubric().checks.items()}
+    assert ("╯\nWork on this first\n"
+            ' 1. Thank them for the "no"\n'
+            f"    {advice['gratitude']}\n"
+            '    You said: "Why aren\'t you interested?"\n'
+            "    Try instead: Thank you for your honesty. …\n"
+            " 2. Close by asking permission\n"
+            f"    {advice['permission_close']}\n"
+            '    You said: "Why aren\'t you interested?"\n'
+            "    Try instead: … Would you mind if I circled back in a few months?\n"
+            "\n╭─ Per-turn notes") in out
+    assert out.index("Work on this first") < out.index("┃ Check")  # then the rest
+    call_id = json.loads(runner.invoke(app, ["history", "--json", "--data-dir",
+                                             str(tmp_path)]).stdout)[0]["call_id"]
+    shown = runner.invoke(app, ["show", call_id, "--data-dir", str(tmp_path)],
+                          env={"COLUMNS": "200"})
+    assert "Work on this first\n 1. Thank them for the \"no\"\n" in shown.stdout
+
+
+CARL_THANKS_FIRST = ["Thank you for your honesty, I can appreciate that.",
+                     "What issues are you facing as it relates to dispatch?",
+                     "Would you mind if we talked again next week?"]
+
+
+def test_thanks_first_then_his_issues_then_a_permission_close_gets_carl_to_a_meeting(tmp_path):
+    result = readable(tmp_path, "covered-carl", CARL_THANKS_FIRST, columns=300)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert ("Carl Jensen: Yeah, we already have something for that. Not interested.\n"
+            "Carl Jensen: Yeah, okay. What do you want to know?\n"
+            "Carl Jensen: Well... honestly our dispatch is a mess. Drivers call in all day asking "
+            "where to go next.\n"
+            "Carl Jensen: Okay. Send me a time next week and we'll talk.\n") in out
+    assert "outcome: meeting_agreed  Score: 96/100" in out
+    # The only miss, quoted from the last reply, with the way out added.
+    opt_out = load_rubric().checks["opt_out"].advice.fail
+    assert ("Work on this first\n 1. Offer a way out\n"
+            f"    {opt_out}\n"
+            '    You said (reply 3): "Would you mind if we talked again next week?"\n'
+            "    Try instead: Would you mind if we talked again next week? Or would you rather I "
+            "never contacted you again?\n\n") in out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_carl_remembers_the_thanks_whatever_he_says(tmp_path, seed):
+    call = json.loads(practice(tmp_path, "covered-carl", CARL_THANKS_FIRST, seed).stdout)
+    assert call["outcome"] == "meeting_agreed"
+    said = [t["text"] for t in call["turns"] if t["speaker"] == "prospect"]
+    assert said[1] in ("Uh-huh. So what is it you wanted?",
+                       "Yeah, okay. What do you want to know?")  # courteous: not a poor reply
+    assert [t["state"] for t in call["turns"] if t["speaker"] == "trainee"] == [
+        "guarded", "open", "open"]
+    verdicts = {check: result["verdict"] for check, result in call["scorecard"]["checks"].items()}
+    assert (verdicts["gratitude"], verdicts["acknowledge"], verdicts["explore_issues"],
+            verdicts["permission_close"]) == ("pass", "pass", "pass", "pass")
 
 
 @pytest.mark.parametrize(("args", "stdin", "message"), [

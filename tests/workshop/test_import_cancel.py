@@ -21,7 +21,7 @@ from simulator.storage.exchange import call_line, read_export
 from simulator.storage.merge import import_exports
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CALLS = 3_000
+CALLS = 8_000  # about 2.5 s of merging: room for the signal on a loaded machine
 
 
 def write_export(path: Path, count: int) -> None:

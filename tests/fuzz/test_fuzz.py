@@ -1,0 +1,113 @@
+"""Bad input anywhere gets a non-zero exit and a short plain message: no traceback, no hang, no
+crash, and no saved call lost or changed.
+
+A fixed seed and a moderate count of the generator in generate.py; `benchmarks/fuzz.py` runs
+the same generator for hundreds more cases and counts the failures per family.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+
+import pytest
+import typer
+
+import simulator.cli.app
+from simulator.cli.app import CallsimGroup
+from simulator.errors import InputError
+from tests.fuzz.case import Case
+from tests.fuzz.generate import case_at, family_of
+from tests.fuzz.judge import unclear
+from tests.fuzz.materials import build_materials
+from tests.fuzz.report import describe
+from tests.fuzz.runner import run_case, warm_up
+
+pytestmark = pytest.mark.fuzz
+
+SEED = 20250301
+COUNT = 240  # 15 rounds of the family schedule: under a minute on two cores
+
+
+@pytest.fixture(scope="module")
+def materials(tmp_path_factory):
+    warm_up()
+    return build_materials(tmp_path_factory.mktemp("fuzz-materials"))
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    return tmp_path_factory.mktemp("fuzz-cases")
+
+
+@pytest.mark.parametrize("index", range(COUNT), ids=[f"{family_of(i)}-{i}" for i in range(COUNT)])
+def test_bad_input_gets_a_short_plain_answer_and_loses_nothing(materials, workdir, index):
+    outcome = run_case(case_at(materials, SEED, index), materials, workdir)
+    if outcome.skipped:
+        pytest.skip(outcome.skipped)
+    assert not outcome.failures, describe(outcome)
+
+
+# -- the harness sees each kind of failure ------------------------------------------------
+
+
+def _wipe_calls() -> None:
+    conn = sqlite3.connect("data/callsim.db")  # the case's directory is the working directory
+    conn.execute("DELETE FROM turns")
+    conn.commit()
+    conn.close()
+
+
+def _spin() -> None:
+    while True:
+        pass
+
+
+def _long_error() -> None:
+    raise InputError("the reply is " + "very " * 80 + "long")
+
+
+MISBEHAVIOUR = [  # what the command does, what the harness must call it
+    ("spins forever", _spin, "hang"),
+    ("dies of SIGSEGV", lambda: os.kill(os.getpid(), signal.SIGSEGV), "crash"),
+    ("raises KeyError", lambda: {}["missing"], "traceback"),
+    ("deletes turns", _wipe_calls, "data lost"),
+    ("says 400 characters", _long_error, "unclear message"),
+    ("fails silently", lambda: (_ for _ in ()).throw(typer.Exit(1)), "unclear message"),
+    ("accepts anything", lambda: None, "accepted bad input"),
+]
+
+
+@pytest.mark.parametrize(("behaviour", "action", "kind"), MISBEHAVIOUR,
+                         ids=[m[0] for m in MISBEHAVIOUR])
+def test_the_harness_catches(materials, workdir, monkeypatch, behaviour, action, kind):
+    app = typer.Typer(cls=CallsimGroup)
+    app.command("misbehave")(lambda: action())
+    app.command("other")(lambda: None)
+    monkeypatch.setattr(simulator.cli.app, "app", app)  # the forked child imports it from there
+    case = Case("harness", 0, 0, behaviour, ("misbehave",), expect="error")
+    outcome = run_case(case, materials, workdir, limit=2)
+    assert kind in [k for k, _ in outcome.failures], describe(outcome)
+
+
+MESSAGES = [  # message, why it is unclear (None: it is clear)
+    ("callsim: no such file: a.jsonl", None),
+    ("Usage: callsim score [OPTIONS] [TEXT]\nTry 'callsim score --help' for help.\n\n"
+     "Error: No such option: --frob", None),
+    ("\n".join(f"p.yaml:{n}:3: unknown key 'x{n}'" for n in range(1, 23)), None),
+    ("\n".join(f"p.yaml:{n}:3: unknown key 'x{n}'" for n in range(1, 24)),
+     "23 lines (at most 22)"),
+    ("", "no message at all"),
+    ("callsim: one\ncallsim: two\ncallsim: three\ncallsim: four", "4 lines (at most 3)"),
+    ("callsim: " + "x" * 300, "a line of 309 characters (at most 300)"),
+    ("callsim: ValueError: bad", "Python internals in the message ('ValueError')"),
+    ("callsim: cannot read a ([Errno 2] No such file)",
+     "Python internals in the message ('[Errno 2]')"),
+    ("callsim: unknown persona '\x1b[2J'", "a raw control character '\\x1b' in the message"),
+]
+
+
+@pytest.mark.parametrize(("message", "why"), MESSAGES)
+def test_what_counts_as_a_clear_message(message, why):
+    assert unclear(message) == why
