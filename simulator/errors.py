@@ -55,11 +55,11 @@ def escape_controls(text: str) -> str:
     return CONTROL.sub(_escaped, text)
 
 
-def shorten(value: object) -> str:
+def shorten(value: object, limit: int = SHOWN_CHARACTERS) -> str:
     """A value the user gave, made fit to quote in a one-line message: control characters
-    escaped, then the first 60 characters + '…'."""
+    escaped, then the first `limit` (60) characters + '…'."""
     text = escape_controls(str(value))
-    return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…"
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def printable(line: str) -> str:

@@ -38,16 +38,16 @@ def _names(loaded: LoadedPersona) -> list[Problem]:
         for part in ("all", "any", "none", "earlier"):
             for i, name in enumerate(getattr(when, part, [])):
                 if name not in DETECTION_NAMES:
-                    msg = (f"unknown detection '{shorten(name)}' (known: {', '.join(DETECTION_NAMES)})"
-                           f"{_suggest(name, DETECTION_NAMES)}")
+                    msg = _unknown_detection(name)
                     problems.append(loaded.problem(path + ("when", part, i), msg, at_key=False))
         if move.goto is not None and move.goto not in persona.states:
-            msg = (f"'goto: {shorten(move.goto)}' names no state (states: {shorten(', '.join(states))})"
+            msg = (f"'goto: {shorten(move.goto)}' names no state "
+                   f"(states: {shorten(', '.join(states))})"
                    f"{_suggest(move.goto, states)}")
             problems.append(loaded.problem(path + ("goto",), msg, at_key=False))
         if move.end is not None and move.end not in persona.outcomes:
-            msg = (f"'end: {shorten(move.end)}' has no final line: add '{shorten(move.end)}: {{say: [...]}}' "
-                   f"under outcomes")
+            msg = (f"'end: {shorten(move.end)}' has no final line: add "
+                   f"'{shorten(move.end)}: {{say: [...]}}' under outcomes")
             problems.append(loaded.problem(path + ("end",), msg, at_key=False))
         target = move.goto or owner
         silent = not move.say and move.end is None and target in persona.states
@@ -63,9 +63,20 @@ def _names(loaded: LoadedPersona) -> list[Problem]:
     for index, golden in enumerate(persona.golden):
         wanted = golden.expect.state
         if wanted is not None and wanted not in persona.states:
-            msg = f"golden expects state '{shorten(wanted)}', which is not defined{_suggest(wanted, states)}"
+            msg = (f"golden expects state '{shorten(wanted)}', which is not defined"
+                   f"{_suggest(wanted, states)}")
             problems.append(loaded.problem(("golden", index, "expect", "state"), msg, False))
     return problems
+
+
+def _unknown_detection(name: str) -> str:
+    """The known names (185 characters) follow a name that could be a typo of one; after a
+    long one they would push the line past what a terminal shows."""
+    if len(name) > max(map(len, DETECTION_NAMES)) + 10:
+        return (f"unknown detection '{shorten(name)}': detections have short names like "
+                "'gratitude' or 'pushing'; check the spelling")
+    return (f"unknown detection '{name}' (known: {', '.join(DETECTION_NAMES)})"
+            f"{_suggest(name, DETECTION_NAMES)}")
 
 
 def _graph(loaded: LoadedPersona) -> list[Problem]:

@@ -54,7 +54,7 @@ def download_model(
     check_name(name)
     known = catalog.get(name)
     if known is None:
-        raise ModelError(f"unknown model {shorten(name)!r}; downloadable models: "
+        raise ModelError(f"unknown model '{shorten(name)}'; downloadable models: "
                          f"{', '.join(catalog)}")
     if (models / name).exists():
         raise ModelError(f"{name} is already installed in {models}; "

@@ -62,7 +62,7 @@ def check_name(name: str) -> str:
     """Model names become folder names: no paths, no hidden files."""
     if not _NAME.fullmatch(name):
         raise ModelError(
-            f"invalid model name {shorten(name)!r}; use letters, digits, '.', '_' and '-' "
+            f"invalid model name '{shorten(name)}'; use letters, digits, '.', '_' and '-' "
             f"(e.g. {DEFAULT_MODEL})"
         )
     return name
@@ -123,7 +123,7 @@ def find_installed(models: Path, name: str) -> InstalledModel:
         if model.name == name:
             return model
     have = ", ".join(m.name for m in installed_models(models)) or "none"
-    raise ModelError(f"no model named {shorten(name)!r} in {models} (installed: {have}); "
+    raise ModelError(f"no model named '{shorten(name)}' in {models} (installed: {have}); "
                      f"see: callsim models list")
 
 

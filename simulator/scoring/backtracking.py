@@ -57,9 +57,9 @@ def check_phrase(pattern: str, phrase: str) -> None:
     """Raise UnsafePhrase if `pattern` (the regex of `phrase`) can backtrack catastrophically."""
     shape = _unsafe_shape(pattern)
     if shape in FIXES:
-        raise UnsafePhrase(f"phrase '{shorten(phrase)}' {shape}{WHY}{FIXES[shape]}")
+        raise UnsafePhrase(f"phrase {shorten(repr(phrase))} {shape}{WHY}{FIXES[shape]}")
     if shape:
-        raise UnsafePhrase(f"phrase '{shorten(phrase)}' {shape}")
+        raise UnsafePhrase(f"phrase {shorten(repr(phrase))} {shape}")
 
 
 _REPEAT_OR_BACKREF = re.compile(r"[*+{]|\\[1-9]|\(\?P=")

@@ -28,7 +28,7 @@ _NOT_CLAIMS = frozenset({
     "guessed", "understood", "heard", "checked", "looked", "asked", "mentioned", "said", "told",
     "decided", "reckoned", "meant", "mean", "say", "ask", "try", "call", "ring", "email", "reach",
     "hate", "promise", "tend", "usually", "normally", "go", "got", "mostly", "mainly",
-    "generally",
+    "generally", "started", "began", "leave", "stop", "delete", "remove",
 })
 # "we are ..." / "we have ..." followed by these is not a claim either.
 _NOT_CLAIMS_AFTER_BE = frozenset({
@@ -45,10 +45,11 @@ _OUR_SUBJECTS = frozenset({"customers", "clients", "users", "prices", "price", "
                            "dashboard", "features", "results", "reviews"})
 _THEIRS = frozenset({"my", "our"})
 _SUBORDINATORS = frozenset({"if", "when", "unless", "whether", "once", "until", "before", "after",
-                            "case", "should", "whenever", "than", "like", "what", "where", "who"})
+                            "case", "should", "whenever", "than", "like", "what", "where", "who",
+                            "suppose", "supposing", "assuming", "or"})
 # "we're probably more expensive": owning a weakness is not a pitch
 _MODEST = frozenset({"expensive", "pricier", "dearer", "smaller", "slower", "newer", "biased",
-                     "behind", "busy", "small"})
+                     "behind", "busy", "small", "tiny"})
 
 
 def rep_claims(words: list[str], starts: list[int], end: int) -> list[tuple[int, int]]:

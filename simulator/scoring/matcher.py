@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 Span = tuple[int, int]
 _MAX_HEADS = 256  # spelled-out beginnings of one phrase; beyond that it is searched everywhere
+_MAX_HEAD_CHARS = 200  # nor past this: a 200,000-letter "word" would take minutes to spell out
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _UNKNOWN = "\0"  # marks the end of what a beginning can be spelled out to
@@ -47,6 +48,8 @@ def _heads(items: list, count: int) -> set[tuple[str, bool]] | None:
         growing = [text for text, complete in out if not complete]
         if not growing:
             break
+        if any(len(text) > _MAX_HEAD_CHARS for text in growing):
+            return None
         pieces = _item_heads(op, av, count)
         if pieces is None:
             return None

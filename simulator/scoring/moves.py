@@ -30,7 +30,8 @@ from simulator.scoring.text import AUXILIARIES, WH_WORDS
 # Handing the choice to the prospect makes a list of options a permission close.
 _HANDOVER = re.compile(r"\b(your (call|choice|decision)|up to you|you decide|whichever|either is "
                        r"fine|no hard feelings|which (one|option|would you|do you)|what would you "
-                       r"prefer|whatever (suits|works))\b")
+                       r"prefer|whatever (suits|works|you (reckon|think|prefer|like|want))|"
+                       r"you tell me)\b")
 _WHY_INTERJECTION = frozenset({"thank", "thanks", "yes", "hello", "hi", "certainly", "sure"})
 # "why not give it a try", "why don't I send you a case study": suggestions, not probes.
 _SUGGESTED = frozenset({"give", "try", "take", "have", "let", "book", "grab", "set", "jump", "hop",
@@ -136,7 +137,8 @@ def _pitch(info) -> None:
     sentence = info.sentence
     head = info.head
     if (info.question and head is not None and sentence.norms[head] in AUXILIARIES
-            and sentence.norms[head + 1:head + 2] == ["not"]):
+            and sentence.norms[head + 1:head + 2] == ["not"]
+            and sentence.norms[head + 2:] not in (["we"], ["i"])):  # "..., can't we?" tags
         info.found.setdefault("pushing", []).append((0, len(sentence.text)))
     end = info.head if info.question and info.head is not None else len(sentence.norms)
     if info.question and conditional_before(sentence, end):
@@ -190,8 +192,10 @@ def _across_sentences(infos: list) -> None:
             text = info.sentence.text
             if all(text.startswith(" about ", end) for _, end in found["dead_end"]):
                 del found["dead_end"]
-        # "No budget? It pays for itself." echoes the prospect to argue; it asks nothing.
-        if (info.question and following and "pushing" in following[0].found
+        # "No budget? It pays for itself." and "You're with Bupa? Then I've nothing for you."
+        # echo the prospect to argue or give up; they ask nothing.
+        if (info.question and following
+                and ("pushing" in following[0].found or "dead_end" in following[0].found)
                 and (len(words) <= 3 or (info.head is None and len(words) <= 6))
                 and not any(name in found for name in ("how_come", "why_question"))):
             info.question = False

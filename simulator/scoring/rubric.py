@@ -100,7 +100,7 @@ class Rubric(_Strict):
             pattern = re.compile(r"(?<![\w'])(?:" + "|".join(parts) + r")(?![\w'])",
                                  re.MULTILINE)
         except re.error as exc:
-            raise ValueError(f"phrase '{shorten(phrases[0])}' is not valid ({exc.msg}): check "
+            raise ValueError(f"phrase {shorten(repr(phrases[0]))} is not valid ({exc.msg}): check "
                              "its brackets") from None
         if len(phrases) == 1:
             self._compiled[phrases[0]] = pattern
@@ -207,7 +207,7 @@ RUBRIC_FORMAT = FileFormat(
 def _named(names: list[str], known: tuple[str, ...], where: str, what: str, needs: str
            ) -> list[tuple[tuple, str]]:
     """(location, message) for every unknown name under `where` and the first missing one."""
-    found = [((where, name), f"unknown {what} '{name}' (known: {', '.join(known)})"
+    found = [((where, name), f"unknown {what} '{shorten(name)}' (known: {', '.join(known)})"
               f"{RUBRIC_FORMAT.suggest(name, known)}") for name in names if name not in known]
     missing = [name for name in known if name not in names]
     if missing:

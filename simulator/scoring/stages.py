@@ -3,10 +3,11 @@
 A whole call is judged on every check. A single reply (`callsim score`, a drill item) is one
 moment of a call, and is judged only on what that moment asks for:
 
-- opening: the reply to the prospect's "no". Thank, accept the no, probe. The closing checks
-  (permission close, way out) count only when the reply tries to close (asks for or imposes a
-  next step, leaves a "keep us in mind", offers a way out, or says goodbye): a reply that only
-  probes is not failed for not closing.
+- opening: the reply to the prospect's "no". Thank, accept the no, probe. A reply that probes
+  (asks how come, why, or about their issues) and does not try to close (ask for or impose a
+  next step, leave a "keep us in mind", offer a way out, say goodbye) is not failed for not
+  closing: permission close and way out are n/a. Any other reply is judged on them, so a
+  reply that just ends the call, or sets a time without asking, still fails them.
 - close: later in the call, once the prospect has opened up. Ask for the next step and offer a
   way out; thanks, acceptance and the issues question belong to the first reply.
 - call: every check, as for a whole call of one reply.
@@ -27,6 +28,9 @@ Stage = Literal["opening", "close", "call"]
 STAGES: tuple[str, ...] = get_args(Stage)
 CLOSING_CHECKS = frozenset({"permission_close", "opt_out"})
 FIRST_REPLY_CHECKS = frozenset({"gratitude", "acknowledge", "explore_issues"})
+# Detections that show the reply asks the prospect something about their side of the "no".
+PROBES = frozenset({"how_come", "why_question", "discovery_question", "i_question",
+                    "explore_issues"})
 # Detections that show the reply tries to end the conversation or set the next step.
 CLOSE_ATTEMPTS = frozenset({"permission_close", "imposed_next_step", "keep_us_in_mind",
                             "opt_out", "goodbye"})
@@ -49,7 +53,7 @@ def judged_checks(stage: str, names: Collection[str]) -> frozenset[str]:
     every = frozenset(CHECK_IDS)
     if stage == "close":
         return every - FIRST_REPLY_CHECKS
-    if stage == "opening" and not CLOSE_ATTEMPTS & set(names):
+    if stage == "opening" and PROBES & set(names) and not CLOSE_ATTEMPTS & set(names):
         return every - CLOSING_CHECKS
     return every
 

@@ -32,6 +32,7 @@ _WORD = re.compile(
 _CLAUSE_BREAKS = frozenset(",:;()—–…") | {"..."}
 _QUOTE_MARKS = frozenset("\"“”‘'")
 _IS_BEFORE_S = frozenset({"that", "what", "it", "now", "who", "where", "there", "here", "how",
+                          "whichever", "whatever",
                           "this", "everyone", "everybody", "nobody", "someone", "something",
                           "anyone", "anything", "nothing", "one", "either", "neither", "which"})
 _REPEATABLE = frozenset({"that", "no", "very", "really"})
@@ -47,7 +48,7 @@ EMBEDDERS = frozenset({"know", "wondering", "wonder", "understand", "learn", "he
                        "explain", "discuss", "share", "find", "figure", "decide", "matter",
                        "idea", "on", "is", "are", "out", "exactly", "us", "him", "her",
                        "them", "clue", "remember", "forget", "wonderinging", "unsure",
-                       "seen", "saw", "heard", "shown", "showed", "notice", "noticed"})
+                       "seen", "saw", "heard", "shown", "showed", "notice", "noticed", "get"})
 # Words that open a new sentence in unpunctuated text (matched on normalized tokens).
 CLAUSE_STARTS = (
     ("how", "come"), ("thank", "you"), ("thanks",), ("i", "can", "appreciate"),
@@ -254,7 +255,8 @@ def _starts_clause(norms: list[str], index: int, sentence_start: int) -> bool:
     if words[:2] == ["how", "come"]:  # but "mind me asking how come" is one question
         before = norms[index - 2] if index >= 2 else ""
         return not (previous in {"ask", "asking", "asked", "wondering", "wonder", "why",
-                                 "understand", "curious", "hear", "learn"}
+                                 "understand", "curious", "hear", "learn", "is", "partly",
+                                 "exactly", "precisely"}
                     or (previous == "know" and before in {"to", "i", "may"}))
     sentence_words = norms[sentence_start:index]
     # "if you could change one thing, what would it be"; "and if i can come back would you"
@@ -280,6 +282,8 @@ def _starts_clause(norms: list[str], index: int, sentence_start: int) -> bool:
         return not (sentence_words and sentence_words[0] in WH_WORDS and len(sentence_words) <= 4)
     if previous in _NO_BREAK_BEFORE and head != "thank":
         return False
+    if previous in AUXILIARIES and head in _PERSONAL:
+        return False  # "do i understand right", "can we agree": one question
     if words[:3] == ["let", "me", "know"]:  # "if anything changes just let me know"
         return False
     return any(tuple(words[:len(start)]) == start for start in _STARTS_BY_HEAD.get(head, ()))

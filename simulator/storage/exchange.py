@@ -40,6 +40,7 @@ FORMAT = "callsim-export"
 VERSION = 1
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_BODY_BYTES = 2 << 30  # refuse to inflate more than 2 GiB (a damaged or hostile file)
+INFLATE_CHUNK_BYTES = 1 << 20
 _SPOOL_BYTES = 32 << 20
 
 
@@ -142,7 +143,7 @@ def _inflate(path: Path) -> bytes:
                                      "`callsim export FILE`)")  # fmt: skip
             raw.seek(0)
             with gzip.GzipFile(fileobj=raw, mode="rb") as packed:
-                data = packed.read(MAX_BODY_BYTES + 1)
+                data = _read_capped(path, packed)
     except CallsimError:
         raise
     except EOFError:
@@ -152,9 +153,18 @@ def _inflate(path: Path) -> bytes:
                              "copy it again") from None  # fmt: skip
     except OSError as exc:
         raise _refused(path, f"cannot read it ({exc.strerror or exc})") from None
-    if len(data) > MAX_BODY_BYTES:
-        raise _refused(path, "it inflates to more than 2 GiB, far beyond any export")
     return data
+
+
+def _read_capped(path: Path, packed: gzip.GzipFile) -> bytes:
+    """The inflated body, read a chunk at a time: read(2 GiB) would reserve 2 GiB up front."""
+    chunks, size = [], 0
+    while chunk := packed.read(INFLATE_CHUNK_BYTES):
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _refused(path, "it inflates to more than 2 GiB, far beyond any export")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _header(path: Path, line: bytes) -> dict[str, Any]:

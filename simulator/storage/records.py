@@ -73,7 +73,8 @@ def _check_timestamp(where: str, value: Any, optional: bool = False) -> None:
 def _check_choice(where: str, value: Any, choices: tuple[str, ...], optional: bool = False) -> None:
     _check_str(where, value, optional)
     if value is not None and value not in choices:
-        raise _fail(where, f"must be one of {', '.join(choices)}, not {shorten(repr(value))}")
+        # the choices take 100 characters of the line: the wrong value gets a short quote
+        raise _fail(where, f"must be one of {', '.join(choices)}, not {shorten(repr(value), 30)}")
 
 
 def _check_number(where: str, value: Any) -> None:

@@ -70,7 +70,7 @@ def check_name(name: str) -> str:
         raise InputError(f"workshop name {shorten(cleaned)} is too long (at most {NAME_MAX} "
                          "characters)")  # fmt: skip
     if any(unicodedata.category(ch).startswith("C") for ch in cleaned):
-        raise InputError(f"workshop name {shorten(cleaned)!r} contains control characters; use "
+        raise InputError(f"workshop name '{shorten(cleaned)}' contains control characters; use "
                          "letters, digits, spaces and dashes")  # fmt: skip
     return cleaned
 

@@ -87,9 +87,9 @@ def resolve_device(spec: str | int | None, kind: Kind) -> int | None:
     if len(exact) == 1 or len(matches) == 1:
         return (exact or matches)[0].index
     if not matches:
-        raise AudioError(f"no {kind} device matches {shorten(text)!r}; {_available(devices)}")
+        raise AudioError(f"no {kind} device matches '{shorten(text)}'; {_available(devices)}")
     raise AudioError(
-        f"{len(matches)} {kind} devices match {shorten(text)!r}; pick one by number: "
+        f"{len(matches)} {kind} devices match '{shorten(text)}'; pick one by number: "
         f"{_available(matches)}"
     )
 

@@ -34,14 +34,14 @@ def available_engine(engine: str | None, models: Path, model: str | None = None)
     installed model (or the one named by `model`).
     """
     if engine is not None and engine not in ENGINES:
-        raise ModelError(f"unknown speech recognizer {shorten(engine)!r}; choose one of: "
+        raise ModelError(f"unknown speech recognizer '{shorten(engine)}'; choose one of: "
                          f"{', '.join(ENGINES)}")
     if engine == "pocketsphinx":
         return EngineChoice("pocketsphinx", None, None)
     if model is not None:
         chosen = next((m for m in installed_models(models) if m.name == model), None)
         if chosen is None:
-            raise ModelError(f"no Vosk model named {shorten(model)!r} in {models}; see: "
+            raise ModelError(f"no Vosk model named '{shorten(model)}' in {models}; see: "
                              f"callsim models list")
         return EngineChoice("vosk", chosen.path, None)
     english = english_model(models)

@@ -50,6 +50,10 @@ def read_wav(path: str | Path) -> Audio:
         problem = (f"not PCM audio (WAV format {code}: float or compressed)" if code.isdigit()
                    else f"its WAV header is damaged ({exc})")
         raise _bad_wav(path, problem) from None
+    except InputError:
+        raise
+    except Exception:  # the wave module's own slips on damaged chunks, e.g. a bare RuntimeError
+        raise _bad_wav(path, "not a readable WAV file (its chunks are damaged)") from None
     _check_audio(path, raw, frames, channels * width, rate)
     return Audio(pcm=_to_mono16(raw, width, channels), rate=rate)
 

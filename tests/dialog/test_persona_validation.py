@@ -46,6 +46,11 @@ CASES = [
         f"12:26: unknown detection 'gratitud' (known: {KNOWN_DETECTIONS}) — did you mean "
         "'gratitude'?",
     ]),
+    ("detection of 200,000 characters", tiny_with(12, "      - when: {any: [" + "wh" * 100_000
+                                                  + "]}"), [
+        f"12:22: unknown detection '{'wh' * 30}…': detections have short names like 'gratitude' "
+        "or 'pushing'; check the spelling",
+    ]),
     ("goto a missing state", tiny_with(15, "        goto: opn"), [
         "15:15: 'goto: opn' names no state (states: guarded, open) — did you mean 'open'?",
     ]),

@@ -50,6 +50,11 @@ HOSTILE = [
     ("an impossible date", tiny_with(3, "role: 2024-13-45"), 3, 7,
      "cannot read the value '2024-13-45' (month must be in 1..12): put it in quotes if it is "
      "text"),
+    ("a timestamp PyYAML cannot parse", tiny_with(3, "role: !!timestamp 2001-12-14 x"), 3, 7,
+     "cannot read the value '2001-12-14 x' as a timestamp: put it in quotes if it is text"),
+    ("a long value that is no number", tiny_with(3, "role: !!float 1 offering" + " x" * 200),
+     3, 7, "cannot read the value '1 offering" + " x" * 25 + "…' (could not convert string to "
+     "float: '1 offering" + " x" * 7 + "…): put it in quotes if it is text"),
 ]
 IDS = [case[0] for case in HOSTILE]
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import socket
+
 import pytest
 
 from simulator.errors import ModelError
@@ -127,15 +130,30 @@ def test_a_dropped_connection_is_resumed_within_one_call(model_site, tmp_path):
 
 @pytest.mark.parametrize("base, message", [
     ("{site}", "cannot download {site}/{name}.zip: HTTP 404 Not Found"),
-    ("http://127.0.0.1:9", "cannot download http://127.0.0.1:9/{name}.zip: [Errno 111] "
-                           "Connection refused; check the network, or copy the zip by hand and "
-                           "run: callsim models install FILE.zip"),
+    ("http://127.0.0.1:9", "cannot download http://127.0.0.1:9/{name}.zip: the server cannot be "
+                           "reached (Connection refused); check the network, or copy the zip by "
+                           "hand and run: callsim models install FILE.zip"),
 ])
 def test_network_errors_are_one_line(model_site, tmp_path, base, message):
     base = base.format(site=model_site.url)
     with pytest.raises(ModelError) as error:
         download_model(NAME, tmp_path, base_url=base, catalog=catalog_for(NAME, b"x"))
     assert str(error.value) == message.format(site=model_site.url, name=NAME)
+    assert leftovers(tmp_path) == []
+
+
+def test_no_network_is_said_in_plain_words(tmp_path, monkeypatch):
+    def unreachable(*_args, **_kwargs):  # a machine with no network: ENETUNREACH at once
+        raise OSError(errno.ENETUNREACH, "Network is unreachable")
+
+    monkeypatch.setattr(socket.socket, "connect", unreachable)
+    with pytest.raises(ModelError) as error:
+        download_model(NAME, tmp_path, base_url="http://10.0.0.1",
+                       catalog=catalog_for(NAME, b"x"))
+    assert str(error.value) == (
+        f"cannot download http://10.0.0.1/{NAME}.zip: no network connection (Network is "
+        "unreachable); check the network, or copy the zip by hand and run: callsim models "
+        "install FILE.zip")
     assert leftovers(tmp_path) == []
 
 

@@ -29,6 +29,7 @@ DEV_2 = Path(__file__).resolve().parents[1] / "data" / "replies-dev-2.jsonl"
     ("^(but )?(hold on|wait)", {"but hold", "but wait", "hold on", "wait"}),
     ("\\$?\\d+ (a|per) month", {NUMBER, f"${NUMBER}"}),
     ("\\w+ or \\w+", None),  # any word: searched for everywhere
+    ("x" * 200_000 + " someone", None),  # a fuzzed 200,000-letter word: not spelled out
 ])
 def test_the_words_a_phrase_can_start_with(phrase, words):
     found = first_words(phrase)

@@ -120,6 +120,15 @@ BROKEN = [
         (line_of("scope: question"), 12, "unknown scope 'questions' (known: any, question, "
          "statement) — did you mean 'question'?"),
     ]),
+    ("a scope of control characters", edited("scope: question", 'scope: "\\b\\b"'), [
+        (line_of("scope: question"), 12, "unknown scope '\\x08\\x08' (known: any, question, "
+         "statement)"),
+    ]),
+    ("a phrase of 601 characters", edited('- "got it"', '- "' + "(" * 300 + "x" + ")" * 300
+                                                        + '"'), [
+        (line_of('- "got it"'), 9, "phrase '" + "(" * 59 + "… nests brackets more than 20 deep: "
+         "simplify it"),
+    ]),
     ("unknown version", edited("version: 1\n", "version: 2\n"), [
         (line_of("version: 1\n"), 10, "unknown version '2' (known: 1)"),
     ]),

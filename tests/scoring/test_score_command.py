@@ -99,6 +99,17 @@ def test_a_bad_line_is_located_and_the_batch_goes_on(tmp_path, bad, message):
     assert "Traceback" not in result.output
 
 
+def test_past_twenty_bad_lines_only_the_count_of_the_rest_is_said(tmp_path):
+    path = tmp_path / "status.txt"  # e.g. --jsonl /proc/self/status: 60 lines, none JSON
+    path.write_text("".join(f"Line{n}:\t{n}\n" for n in range(1, 61)))
+    result = runner.invoke(app, ["score", "--jsonl", str(path)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 21
+    assert lines[19].startswith(f"{path}:20: not JSON")
+    assert lines[20] == "callsim: 60 of 60 lines failed (…and 40 more bad lines)"
+
+
 def test_bad_lines_from_stdin_are_located_on_stdin():
     result = runner.invoke(app, ["score", "--jsonl", "-"], input='{"text": "Thanks"}\n[]\n')
     assert result.exit_code == 1

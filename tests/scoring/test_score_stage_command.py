@@ -31,6 +31,10 @@ def verdicts(*args: str) -> dict[str, str]:
     # ... a close attempt is judged
     ([CLOSE], {"gratitude": "fail", "permission_close": "pass", "opt_out": "pass"}),
     (["Thanks, I'll call you next week."], {"permission_close": "fail", "opt_out": "fail"}),
+    # ... and so is a reply that does not probe: it ends the call, or sets a time unasked
+    (["Anyway, thanks for your time."], {"permission_close": "fail", "opt_out": "fail"}),
+    (["Does Tuesday or Thursday work better for a quick fifteen minutes?"],
+     {"permission_close": "fail", "opt_out": "fail"}),
     # close: later in the call, the thanks and the issues question are not asked for
     (["--stage", "close", CLOSE], {"gratitude": "n/a", "acknowledge": "n/a",
                                    "explore_issues": "n/a", "permission_close": "pass"}),

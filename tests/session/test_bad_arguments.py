@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from simulator.cli.app import app
+from simulator.errors import printable, shorten
 from simulator.storage.calls import CallStore
 
 runner = CliRunner()
@@ -82,7 +83,7 @@ def test_the_console_script_refuses_undecodable_bytes_and_prints_paths_escaped(t
     echoed = run_callsim("practice", "--persona", "covered-carl", "--no-voice", "--wav", missing,
                          env=data)
     assert echoed.returncode == 1
-    assert echoed.stderr == f"callsim: no such WAV file: {tmp_path}/reply\\udcff.wav\n".encode()
+    assert echoed.stderr == f"callsim: no such WAV file: {tmp_path}/reply\\xff.wav\n".encode()
     assert saved_calls(tmp_path) == []
 
 
@@ -142,3 +143,104 @@ def test_the_largest_seed_is_saved_and_read_back(tmp_path):
     (saved,) = saved_calls(tmp_path)
     with CallStore.open(tmp_path) as store:
         assert store.get_call(saved.call_id).seed == 2**63 - 1
+
+
+def too_long(path: str) -> str:
+    return (f"callsim: the path '{shorten(path)}' is too long for the file system; use a "
+            "shorter one\n")
+
+
+DIGITS = "1" + "0" * 5_000  # one name of 5,001 bytes
+ACCENTS = "é" * 10_000  # 20,000 bytes
+DEEP = "x/" * 5_000  # short names, but 10,000 bytes in all
+PATH_ARGS = [  # the arguments, the path they name
+    (["drill", "--text", "--data-dir", DIGITS], DIGITS),
+    (["progress", "--data-dir", DEEP], DEEP),
+    (["report", "--html", "out.html", "--data-dir", ACCENTS], ACCENTS),
+    (["export", "out.callsim", "--data-dir", DIGITS], DIGITS),
+    (["workshop", "start", "lisbon", "--data-dir", DIGITS], DIGITS),
+    (["workshop", "board", "lisbon", "--data-dir", DEEP], DEEP),
+    (["personas", "validate", ACCENTS], ACCENTS),
+    (["personas", "validate", "a" * 300 + "/b"], "a" * 300 + "/b"),
+    (["personas", "new", "dental-dana", "--dir", DIGITS], DIGITS),
+    (["personas", "new", "dental-dana", "--dir", DEEP], DEEP),
+    (["models", "install", DIGITS, "--name", "mine"], DIGITS),
+    (["report", "--trainee", "ana", "--html", "7" * 10_000], "7" * 10_000),
+    (["rubric", "init", DIGITS], DIGITS),
+    (["rubric", "show", "--rubric", ACCENTS], ACCENTS),
+    (["score", "--jsonl", DEEP], DEEP),
+]
+
+
+@pytest.mark.parametrize(("args", "path"), PATH_ARGS,
+                         ids=[f"{' '.join(a[:2])} {len(p.encode())}B" for a, p in PATH_ARGS])
+def test_a_path_too_long_for_the_file_system_is_one_line(tmp_path, monkeypatch, args, path):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, args, env={"CALLSIM_HOME": str(tmp_path / "data")})
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", too_long(path))
+    assert list(tmp_path.iterdir()) == []  # nothing created, not even the data directory
+
+
+def test_a_callsim_home_too_long_is_one_line(tmp_path):
+    result = runner.invoke(app, ["history"], env={"CALLSIM_HOME": str(tmp_path / DIGITS)})
+    assert (result.exit_code, result.stderr) == (2, too_long(tmp_path / DIGITS))
+
+
+CONTROL_ARGS = [  # control characters in a value are echoed escaped, never raw
+    (["personas", "validate", "x\ry"], "callsim: no such file or folder: x\\ry\n"),
+    (["rubric", "show", "--rubric", "\x01"], "\\x01:1:1: no such rubric file: check the "
+                                             "path, or start one there with 'callsim rubric "
+                                             "init \\x01'\n"),
+    (["workshop", "board", "\x01"], "callsim: no workshop named \\x01; see `callsim workshop "
+                                    "list`\n"),
+    (["progress", "--trainee", "\x1b[2J"], "callsim: no calls for trainee '\\x1b[2J'; run "
+                                           "`callsim history` to see trainees\n"),
+    (["personas", "new", "a\x7fb"], "callsim: persona id 'a\\x7fb' must be lowercase letters and "
+                                    "digits in words joined by hyphens, at most 64 characters, "
+                                    "e.g. 'covered-carl'\n"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), CONTROL_ARGS,
+                         ids=[" ".join(a[:2]) for a, _ in CONTROL_ARGS])
+def test_control_characters_are_echoed_escaped(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, args, env={"CALLSIM_HOME": str(tmp_path)})
+    assert result.exit_code in (1, 2)
+    assert result.stderr == message
+
+
+@pytest.mark.parametrize("extra", ["x/" * 5_000, "1" + "0" * 5_000])
+def test_a_long_unexpected_argument_is_cut_in_the_usage_error(tmp_path, extra):
+    result = runner.invoke(app, ["drill", "--text", extra, "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    run = f"({extra})"  # the run of characters without a space: its first 60 and last 20
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Got unexpected extra argument(s) {run[:60]}…{run[-20:]}")
+    assert saved_calls(tmp_path) == []
+
+
+def test_a_path_with_undecodable_bytes_is_echoed_escaped_by_a_command(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    name = os.fsdecode(b"\xf8\x88\x80\x80\x80")
+    result = runner.invoke(app, ["rubric", "init", name])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "created \\udcf8\\udc88\\udc80\\udc80\\udc80"
+    assert (tmp_path / name).read_bytes().startswith(b"#")
+
+
+ESCAPED = [  # what a user gave, how an error line quotes it, how the line prints it anyway
+    ("x\ry", "x\\ry", "x\\ry"),
+    ("tab\there", "tab\\there", "tab\there"),
+    ("\x1b[2J\x9b", "\\x1b[2J\\x9b", "\\x1b[2J\\x9b"),
+    (os.fsdecode(b"a\xff"), "a\\xff", "a\\xff"),
+    ("z" * 61, "z" * 60 + "…", "z" * 61),
+    ("z" * 500, "z" * 60 + "…", "z" * 60 + "…" + "z" * 20),
+    ("p " * 200, "p " * 30 + "…", "p " * 200),
+]
+
+
+@pytest.mark.parametrize(("value", "quoted", "printed"), ESCAPED)
+def test_values_are_quoted_short_and_lines_printed_safe(value, quoted, printed):
+    assert shorten(value) == quoted
+    assert printable(value) == printed

@@ -72,6 +72,15 @@ def text_file(path):
     return path
 
 
+def fmt_id_damaged(path):
+    """The 'fmt ' chunk's id is garbled and its size points past the end: the wave module
+    raises a bare RuntimeError while skipping it."""
+    data = bytearray(write(path, tone()).read_bytes())
+    data[12:20] = b"fmX " + (1 << 20).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    return path
+
+
 BAD_WAVS = [
     (no_frames, "it holds no audio"),
     (three_bytes, "it holds less than 30 ms of audio"),
@@ -84,9 +93,10 @@ BAD_WAVS = [
     (float_format, "not PCM audio (WAV format 3: float or compressed)"),
     (text_file, "not a WAV file (no RIFF/WAVE header)"),
     (header_cut, "its WAV header is cut short"),
+    (fmt_id_damaged, "not a readable WAV file (its chunks are damaged)"),
 ]
 IDS = ["no frames", "3 bytes", "0 Hz", "96 kHz", "3 channels", "cut in half", "float",
-       "text", "header cut"]
+       "text", "header cut", "fmt id damaged"]
 
 
 @pytest.fixture

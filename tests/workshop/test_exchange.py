@@ -9,15 +9,17 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import tracemalloc
 from pathlib import Path
 
 import pytest
 from workshop_helpers import call, callsim, dump, files
 
 from simulator.errors import InputError, StorageError
-from simulator.storage import CallStore
+from simulator.storage import CallStore, exchange
 from simulator.storage.exchange import call_line, export_calls, read_export
 from simulator.storage.merge import import_exports
+from simulator.storage.records import OUTCOMES
 from simulator.storage.workshops import Workshop, end_workshop, list_workshops, start_workshop
 
 NOW = "2025-03-01T18:00:00.000Z"
@@ -216,6 +218,10 @@ BAD_FILES = [  # how the good file is spoiled -> why it is refused
         2, lines[2].replace(b'"index":1,', b'"index":0,', 1))),
      f"line 4 (call {LAPTOP[2][0]}) is not a valid call (call record: call has two turns "
      "numbered 0)"),
+    ("an outcome of 200,000 characters", lambda g: edit(g, lambda h, lines: lines.__setitem__(
+        0, lines[0].replace(b'"outcome":"', b'"outcome":"' + b"o" * 200_000, 1))),
+     f"line 2 (call {LAPTOP[0][0]}) is not a valid call (call record: outcome must be one of "
+     f"{', '.join(OUTCOMES)}, not '{'o' * 29}…)"),
 ]  # fmt: skip
 
 
@@ -340,6 +346,25 @@ def test_workshops_merge_by_name(tmp_path: Path, here, theirs, after):
             import_exports(store, [read_export(path)])
             found = {w.name: w for w in list_workshops(store)}
             assert found[after[0]] == Workshop(after[0], at(after[1]), at(after[2]))
+
+
+def test_reading_an_export_takes_little_memory(exported: Path):
+    tracemalloc.start()
+    try:
+        read_export(exported)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 << 20  # not the 2 GiB a whole-body read(MAX_BODY_BYTES + 1) reserves
+
+
+def test_a_body_past_the_limit_is_refused_as_it_inflates(exported: Path, monkeypatch):
+    monkeypatch.setattr(exchange, "MAX_BODY_BYTES", 1000)
+    monkeypatch.setattr(exchange, "INFLATE_CHUNK_BYTES", 100)
+    with pytest.raises(InputError) as error:
+        read_export(exported)
+    assert str(error.value) == (f"cannot import {exported}: it inflates to more than 2 GiB, far "
+                                "beyond any export; nothing was imported")
 
 
 def test_read_export_is_a_library_call_too(exported: Path, tmp_path: Path):
