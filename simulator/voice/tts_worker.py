@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import weakref
 from pathlib import Path
 
@@ -134,6 +135,7 @@ def main(argv: list[str]) -> None:
             _apply_voice(engine, request)
             engine.save_to_file(request["text"], request["path"])
             engine.runAndWait()
+            _wait_until_written(engine, request["path"])
             reply: dict = {"ok": True}
         except Exception as exc:  # pyttsx3 fails with anything from RuntimeError to OSError
             reply = {"error": f"{type(exc).__name__}: {exc}"}
@@ -141,6 +143,21 @@ def main(argv: list[str]) -> None:
         replies.flush()
     os._exit(0)  # every file is written: skip tearing down the interpreter and the driver
 
+
+
+def _wait_until_written(engine, path: str, limit: float = 5.0) -> None:
+    # The 2.99 espeak driver synthesizes on espeak's own thread and writes the file when the
+    # message ends, but runAndWait can return before that (often on a busy machine): the file
+    # is then missing, and the next line's rate lands while this line is still being spoken.
+    if type(engine.proxy._driver).__module__.endswith(".espeak"):
+        from pyttsx3.drivers import _espeak
+
+        _espeak.Synchronize()
+    deadline = time.monotonic() + limit
+    while not (os.path.exists(path) and os.path.getsize(path) > 44):  # 44: a bare WAV header
+        if time.monotonic() > deadline:
+            return  # the parent reports the missing file and retries
+        time.sleep(0.005)
 
 
 def _apply_voice(engine, request: dict) -> None:
