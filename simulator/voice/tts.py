@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
@@ -206,13 +207,29 @@ class Pyttsx3Synthesizer:
                 if problem is None:
                     try:
                         audio = read_wav(out)
-                        problem = speech_problem(audio, text, voice)
+                        problem = speech_problem(audio, text, voice) or self._rate_problem(
+                            audio, text, voice)
                     except InputError as exc:  # no file written, or a broken one
                         problem = str(exc)
             if problem is None:
                 return audio
             self.last_problem = problem
         return None
+
+    def _rate_problem(self, audio: Audio, text: str, voice: VoiceSettings) -> str | None:
+        """Why the line's length is not the one its rate gives, or None.
+
+        The 2.99 espeak driver now and then speaks a line at the previous or default rate, on a
+        busy machine even in a fresh process. The espeak-ng command line uses the same library
+        and voice, so a correct line lasts what its rendering lasts (within a few percent)."""
+        espeak_driver = self.driver == "espeak" or (
+            self.driver is None and sys.platform.startswith("linux"))
+        if not espeak_driver or not self.fallback.available:
+            return None
+        reference = self.fallback.render(text, voice).seconds
+        if abs(audio.seconds - reference) <= 0.12 * reference + 0.15:
+            return None
+        return f"pyttsx3 spoke at the wrong rate ({audio.seconds:.2f} s, not {reference:.2f} s)"
 
     def _start_worker(self) -> str | None:
         if self._worker is None:

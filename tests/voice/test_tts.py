@@ -290,3 +290,12 @@ def test_cache_dir_comes_from_callsim_cache(tmp_path, monkeypatch, espeak):
     cache.get("Not today.", VoiceSettings())
     assert cache.path("Not today.", VoiceSettings()).parent == tmp_path / "speech"
     assert cache.path("Not today.", VoiceSettings()).is_file()
+
+
+def test_a_line_spoken_at_a_stale_rate_is_caught(espeak):
+    # What pyttsx3 2.99's espeak driver sometimes does on a busy machine: the previous line's rate.
+    synth = Pyttsx3Synthesizer(driver="espeak", fallback=espeak)
+    fast, slow = VoiceSettings(rate=230), VoiceSettings(rate=110)
+    assert synth._rate_problem(espeak.render(LINE, fast), LINE, fast) is None
+    problem = synth._rate_problem(espeak.render(LINE, slow), LINE, fast)
+    assert problem is not None and problem.startswith("pyttsx3 spoke at the wrong rate")
