@@ -13,7 +13,7 @@ from simulator.scoring.scorer import score_text
 from tests.scoring.cases import BY_CHECK, ISSUE_9, MIXED, RUN_ON
 from tests.scoring.paraphrases import PARAPHRASES, expected
 
-# Copies of the labelled public sets (they arrive in ../shared/eval/; a clone has only these).
+# Copies of the labelled public sets, kept in the repo so a bare clone can run these tests.
 DATA = Path(__file__).resolve().parents[1] / "data"
 DEV_SAMPLE = DATA / "replies-dev.jsonl"
 DEV_2 = DATA / "replies-dev-2.jsonl"  # each line says its form: "text" (typed) or "asr"
