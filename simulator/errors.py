@@ -116,8 +116,8 @@ class PersonaError(FileProblemsError):
     """A persona file is malformed."""
 
 
-class UnknownPersonaError(CallsimError):
-    """No persona has the requested id."""
+class UnknownPersonaError(UsageError):
+    """No persona has the requested id, or no persona file is at the path given (exit 2)."""
 
 
 class StorageError(CallsimError):
@@ -126,6 +126,37 @@ class StorageError(CallsimError):
 
 class UnknownCallError(CallsimError):
     """No saved call has the requested id."""
+
+
+class NoRecordingError(CallsimError):
+    """A call (or the reply asked for) has no recorded audio to play."""
+
+
+class NotConfirmedError(CallsimError):
+    """A command that deletes for good was not confirmed (no terminal to ask and no --yes)."""
+
+
+class NothingFoundError(CallsimError):
+    """A listing, report or export matched no call. The one rule for every such command: say so
+    on stderr and exit 1 (as grep does); with --json the empty result is still printed first."""
+
+
+def nothing_found(trainee: str | None = None, workshop: str | None = None,
+                  persona: str | None = None, counted: bool = False) -> NothingFoundError:
+    """'no calls for trainee 'x', workshop 'y'' (or 'saved yet') with what to do next."""
+    named = [f"{what} '{shorten(value)}'" for what, value in
+             (("trainee", trainee), ("workshop", workshop), ("persona", persona))
+             if value is not None]
+    if counted:
+        where = f" for {', '.join(named)}" if named else ""
+        return NothingFoundError(
+            f"no calls count in progress{where} yet (demo calls and calls without a reply are "
+            "left out); run `callsim history` to see every saved call")
+    if named:
+        return NothingFoundError(f"no calls for {', '.join(named)}; run `callsim history` to see "
+                                 "what is saved")
+    return NothingFoundError("no calls saved yet; start one: callsim practice --persona "
+                             "covered-carl --text")
 
 
 class Cancelled(CallsimError):
@@ -138,8 +169,17 @@ class ModelError(CallsimError):
     """A speech model is missing, corrupt or cannot be installed."""
 
 
+class DomainModelError(ModelError):
+    """The recognizer's sales language model cannot be built or saved (full disk, read-only
+    data directory); the caller can go on with the general language model."""
+
+
 class AudioError(CallsimError):
     """No microphone, a silent microphone, a device that vanished, no sound output."""
+
+
+class UnknownDeviceError(UsageError, AudioError):
+    """--input-device/--output-device names no device there is (exit 2, a usage error)."""
 
 
 class MissingDependencyError(CallsimError):

@@ -16,7 +16,9 @@ from simulator.cli.options import (
     NoVoice,
     OutputDevice,
     Rubric,
+    check_devices,
 )
+from simulator.cli.persona_search import PersonaFolders, use_personas
 
 
 def register(app: typer.Typer) -> None:
@@ -24,14 +26,16 @@ def register(app: typer.Typer) -> None:
 
 
 def demo(
-    persona_id: Annotated[str, typer.Option("--persona", help="The persona to call.")
-                          ] = "covered-carl",
+    persona_id: Annotated[str, typer.Option(
+        "--persona", help="The persona to call: its id or its file.")] = "covered-carl",
     seed: Annotated[int, typer.Option("--seed", min=0, max=SEED_MAX,
                                       help="Make the call repeatable.")] = 1,
     engine: Engine = None,
     no_voice: NoVoice = False,
     input_device: InputDevice = None,
     output_device: OutputDevice = None,
+    persona_folders: PersonaFolders = None,
+    ctx: typer.Context = None,
     as_json: Json = False,
     data_dir: DataDir = None,
     rubric_path: Rubric = None,
@@ -48,8 +52,10 @@ def demo(
     from simulator.storage.calls import CallStore
 
     console = Console(stderr=as_json, highlight=False)
+    use_personas(ctx, persona_folders, data_dir)
     persona = get_persona(persona_id).persona
     rubric = load_rubric(rubric_path, data_dir)
+    check_devices(input_device, output_device, microphone=not no_voice, speakers=not no_voice)
     trainee_input, prospect, route = demo_engines(console, persona, engine, input_device,
                                                   output_device, no_voice)
     route_text = ("played through the speakers into the microphone" if route == "looped"

@@ -10,17 +10,21 @@ import typer
 
 from simulator.cli.options import (
     SEED_MAX,
+    Cue,
     DataDir,
+    EndSilence,
     Engine,
     InputDevice,
-    Json,
+    NoRecord,
     NoVoice,
     OutputDevice,
     Rubric,
     Trainee,
     Wav,
     Workshop,
+    check_devices,
 )
+from simulator.cli.persona_search import PersonaFolders, use_personas
 
 REASON_LABELS = {"new": "new", "retry": "again: handled poorly last time", "review": "review",
                  "early": "review (early)"}
@@ -36,13 +40,16 @@ def register(app: typer.Typer) -> None:
 
 def drill(
     trainee: Trainee = None,
-    minutes: Annotated[float, typer.Option("--minutes", min=0, help="How long to drill "
-                                           "(checked after each answer).")] = 10.0,
+    minutes: Annotated[float, typer.Option("--minutes", min=0, metavar="MINUTES",
+                                           show_default=False,
+                                           help="How long to drill (default: 10; checked "
+                                           "after each answer).")] = 10.0,
     text: Annotated[bool, typer.Option("--text", help="Type the replies (or pipe them, one "
                                        "per line) instead of speaking.")] = False,
     seed: Annotated[int | None, typer.Option("--seed", min=0, max=SEED_MAX, help="Fix the "
                                              "order of new objections.")] = None,
-    as_json: Json = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the drill's summary as JSON "
+                                          "(the drill itself goes to stderr).")] = False,
     data_dir: DataDir = None,
     rubric_path: Rubric = None,
     workshop: Workshop = None,
@@ -51,6 +58,11 @@ def drill(
     engine: Engine = None,
     input_device: InputDevice = None,
     output_device: OutputDevice = None,
+    end_silence: EndSilence = 0.6,
+    cue: Cue = True,
+    persona_folders: PersonaFolders = None,
+    ctx: typer.Context = None,
+    no_record: NoRecord = False,
 ) -> None:
     """Drill single objections: the prospect says no, you answer once, verdicts, next one.
     Objections you handled poorly come back sooner. Every answer is saved to your history."""
@@ -61,27 +73,32 @@ def drill(
     from simulator.scoring.rubric import load_rubric
     from simulator.storage.calls import CallStore
 
+    use_personas(ctx, persona_folders, data_dir)
     replies = None
     if wav and not text:
         from simulator.session.voice_call import read_replies
 
         replies = read_replies(wav)  # a bad file is refused before anything is asked or saved
     console = Console(stderr=as_json, highlight=False)
-    rubric = load_rubric(rubric_path)
+    rubric = load_rubric(rubric_path, data_dir)  # as practice: a trainer's rubric too
     bank = load_bank()
+    check_devices(input_device, output_device, microphone=not text and not wav,
+                  speakers=not text and not no_voice)
     options = DrillOptions(minutes=minutes, seed=seed, trainee=trainee, workshop=workshop,
-                           rubric=rubric)
+                           rubric=rubric, record=not no_record)
     with CallStore.open(data_dir) as store:
         if text:
             from simulator.drill.engines import typed_engines
 
             trainee_input, prospect = typed_engines(console, bank, sys.stdin.buffer,
-                                                    sys.stdin.isatty())
+                                                    sys.stdin.isatty(), sys.stdout.isatty())
         else:
             from simulator.drill.engines import voice_engines
 
             trainee_input, prospect = voice_engines(console, bank, replies, no_voice, engine,
-                                                    input_device, output_device)
+                                                    input_device, output_device,
+                                                    end_silence=end_silence, cue=cue,
+                                                    data_dir=data_dir)
         echo = not (text and sys.stdin.isatty())  # show what was piped in or heard
         session = DrillSession(bank, store, trainee_input, prospect, options,
                                on_ask=_announce(console), on_item=_verdicts(console, rubric, echo))
@@ -92,6 +109,9 @@ def drill(
     if as_json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
     _summary(console, result, rubric)
+    if session.unrecorded:
+        console.print(f"The audio of your answers was not all kept: {session.unrecorded}",
+                      style="yellow")
 
 
 def _announce(console):

@@ -13,6 +13,9 @@ import typer
 
 from simulator.cli.options import DataDir
 
+NoAudio = Annotated[bool, typer.Option(
+    "--no-audio", help="Leave the recordings of the replies out (the calls' text still goes).")]
+
 
 def register(app: typer.Typer) -> None:
     app.command("export")(export)
@@ -26,20 +29,24 @@ def export(
                                                  "calls.")] = None,
     trainee: Annotated[str | None, typer.Option("--trainee", help="Only this trainee's calls.")
                        ] = None,
+    no_audio: NoAudio = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Write the saved calls (all, or one workshop's / trainee's) to one portable file."""
+    """Write the saved calls (all, or one workshop's / trainee's), their recordings and the
+    personas they used to one portable file."""
     from simulator.storage.calls import CallStore
     from simulator.storage.exchange import export_calls
 
     with CallStore.open(data_dir) as store:
-        count = export_calls(store, path, workshop=workshop, trainee=trainee)
+        count = export_calls(store, path, workshop=workshop, trainee=trainee,
+                             audio=not no_audio)
     typer.echo(f"exported {count} calls to {path}")
 
 
 def import_files(
     paths: Annotated[list[Path], typer.Argument(metavar="FILE", help="Files written by "
                                                 "`callsim export`.")],
+    no_audio: NoAudio = False,
     data_dir: DataDir = None,
 ) -> None:
     """Merge exported calls into this laptop's history; importing a file again adds nothing."""
@@ -47,14 +54,25 @@ def import_files(
     from simulator.storage.calls import CallStore
     from simulator.storage.exchange import read_export
     from simulator.storage.merge import CANCELLED, import_exports
+    from simulator.storage.shared_personas import plan_personas, remove, write_personas
 
     try:
         exports = [read_export(path) for path in paths]  # all checked before any is merged
         store = CallStore.open(data_dir)
     except KeyboardInterrupt:
         raise Cancelled(CANCELLED) from None
-    with store, _ctrl_c_noted() as ctrl_c:
-        reports = import_exports(store, exports, cancelled=ctrl_c.is_set)
+    with store:
+        carried = {(persona, str(export.path)): None for export in exports
+                   for persona in export.personas}  # each persona once, in file order
+        placements = plan_personas(carried, store.path.parent)
+        written = write_personas(placements)
+        try:
+            with _ctrl_c_noted() as ctrl_c:
+                reports = import_exports(store, exports, cancelled=ctrl_c.is_set,
+                                         audio=not no_audio)
+        except BaseException:
+            remove(written)  # nothing was imported: the personas neither
+            raise
     for report in reports:
         typer.echo(report.summary())
         if report.completed:
@@ -62,6 +80,11 @@ def import_files(
         for old, new in report.rekeyed:
             typer.echo(f"  call {old} differs from the call saved here with that id; "
                        f"kept as {new}")  # fmt: skip
+        if report.recordings:
+            typer.echo(f"  with {report.recordings} recorded "
+                       f"repl{'y' if report.recordings == 1 else 'ies'}")
+    for placement in placements:
+        typer.echo(placement.describe())
 
 
 @contextlib.contextmanager

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from simulator.models.registry import DEFAULT_MODEL
+
+DataDir = Annotated[Path | None, typer.Option(
+    "--data-dir", metavar="DIR", envvar="CALLSIM_HOME", show_envvar=True,
+    help="The data directory whose models/ folder holds the models (CALLSIM_MODELS overrides "
+         "it).")]
 
 models_app = typer.Typer(
     help="Speech models for recognizing your replies (Vosk; PocketSphinx is built in).",
@@ -23,15 +29,17 @@ def _size(n: int) -> str:
 
 
 @models_app.command("list")
-def list_models() -> None:
+def list_models(data_dir: DataDir = None) -> None:
     """Show installed models, their size, and which recognizer a call will use."""
-    from simulator.models.paths import models_dir
+    from simulator.models.paths import install_dir, models_dir
     from simulator.models.registry import CATALOG, installed_models
     from simulator.voice.recognizers import available_engine
 
-    folder = models_dir()
+    folder = models_dir(data_dir)
     installed = installed_models(folder)
     typer.echo(f"Models folder: {folder}")
+    if folder != install_dir(data_dir):  # models installed in the checkout by an older version
+        typer.echo(f"New models go to: {install_dir(data_dir)}")
     if installed:
         for model in installed:
             typer.echo(f"  {model.name}  {_size(model.size)}  {model.language or '?'}")
@@ -53,6 +61,7 @@ def list_models() -> None:
 @models_app.command("download")
 def download(
     name: str = typer.Argument(DEFAULT_MODEL, help="Model to fetch from the Vosk model site."),
+    data_dir: DataDir = None,
 ) -> None:
     """Download a Vosk model (resumes an interrupted download), verify and install it."""
     from rich.console import Console
@@ -65,9 +74,9 @@ def download(
     )
 
     from simulator.models.download import download_model
-    from simulator.models.paths import models_dir
+    from simulator.models.paths import install_dir
 
-    folder = models_dir()
+    folder = install_dir(data_dir)
     console = Console(stderr=True)
     if not console.is_terminal:  # no bar in logs and pipes
         result = download_model(name, folder)
@@ -91,20 +100,22 @@ def install(
                                 "folder."),
     name: str = typer.Option(None, "--name", help="Install under this name (default: from the "
                              "zip's folder or the folder's name)."),
+    data_dir: DataDir = None,
 ) -> None:
     """Install a model from a zip, a tar or a folder, e.g. from a USB stick (no network needed)."""
     from simulator.models.install import install as install_model
-    from simulator.models.paths import models_dir
+    from simulator.models.paths import install_dir
 
-    model = install_model(source, models_dir(), name)
+    model = install_model(source, install_dir(data_dir), name)
     typer.echo(f"Installed {model.name} ({_size(model.size)}) in {model.path.parent}.")
 
 
 @models_app.command("remove")
-def remove(name: str = typer.Argument(..., help="Name shown by `callsim models list`.")) -> None:
+def remove(name: str = typer.Argument(..., help="Name shown by `callsim models list`."),
+           data_dir: DataDir = None) -> None:
     """Delete an installed model."""
     from simulator.models.install import remove as remove_model
     from simulator.models.paths import models_dir
 
-    model = remove_model(name, models_dir())
+    model = remove_model(name, models_dir(data_dir))
     typer.echo(f"Removed {model.name} from {model.path.parent}.")

@@ -1,4 +1,9 @@
-"""Options shared by several commands."""
+"""Options shared by several commands, and the checks that refuse their bad values before a
+call starts.
+
+A value an option takes is named in help by what it is, the same word in every command: FILE,
+DIR, NAME, ID, N, MINUTES, DEVICE (simulator/cli/helpwords.py names the rest).
+"""
 
 from __future__ import annotations
 
@@ -7,24 +12,84 @@ from typing import Annotated
 
 import typer
 
+from simulator.errors import UsageError, shorten
+
 DataDir = Annotated[Path | None, typer.Option(
-    "--data-dir", envvar="CALLSIM_HOME", show_envvar=True,
+    "--data-dir", metavar="DIR", envvar="CALLSIM_HOME", show_envvar=True,
     help="Where calls are kept (default: the user's data directory).")]
 Rubric = Annotated[Path | None, typer.Option(
-    "--rubric", help="A rubric YAML file to score with instead of the shipped one.")]
+    "--rubric", metavar="FILE",
+    help="A rubric YAML file to score with instead of the shipped one.")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-Trainee = Annotated[str | None, typer.Option("--trainee", help="The trainee's name.")]
+Trainee = Annotated[str | None, typer.Option(
+    "--trainee", metavar="NAME", help="The trainee's name.")]
 SEED_MAX = 2**63 - 1  # --seed: the largest whole number the call store (SQLite) can save
 
 # Voice options shared by practice, demo and drill.
 Wav = Annotated[list[Path] | None, typer.Option(
-    "--wav", help="Recorded replies to use instead of the microphone (repeatable).")]
+    "--wav", metavar="FILE",
+    help="Recorded replies to use instead of the microphone (repeatable).")]
 NoVoice = Annotated[bool, typer.Option(
     "--no-voice", help="Print the prospect's lines instead of speaking them.")]
+
+
+def known_engine(value: str | None) -> str | None:
+    """--engine names a recognizer there is (refused while the command line is read)."""
+    from simulator.voice.recognizers import ENGINES
+
+    if value is not None and value not in ENGINES:
+        raise UsageError(f"unknown speech recognizer '{shorten(value)}'; choose one of: "
+                         f"{', '.join(ENGINES)}")
+    return value
+
+
 Engine = Annotated[str | None, typer.Option(
-    "--engine", help="Speech recognizer: vosk or pocketsphinx (default: best installed).")]
+    "--engine", metavar="NAME", callback=known_engine,
+    help="Speech recognizer: vosk or pocketsphinx (default: best installed).")]
 InputDevice = Annotated[str | None, typer.Option(
-    "--input-device", help="Microphone by number or name (see `callsim devices`).")]
+    "--input-device", metavar="DEVICE",
+    help="Microphone by number or name (see `callsim devices`).")]
 OutputDevice = Annotated[str | None, typer.Option(
-    "--output-device", help="Speakers by number or name (see `callsim devices`).")]
+    "--output-device", metavar="DEVICE",
+    help="Speakers by number or name (see `callsim devices`).")]
 Workshop = Annotated[str | None, typer.Option("--workshop", hidden=True)]
+NoRecord = Annotated[bool, typer.Option(
+    "--no-record", help="Do not keep the audio of your spoken replies with the call.")]
+END_SILENCE = (0.2, 3.0)  # --end-silence: seconds; shorter cuts words, longer stalls the call
+
+
+def end_silence_in_range(value: float) -> float:
+    """--end-silence is a pause a conversation can have (refused while the line is read)."""
+    low, high = END_SILENCE
+    if not low <= value <= high:
+        raise UsageError(f"--end-silence takes {low:g} to {high:g} seconds, not {value:g}; "
+                         f"e.g. --end-silence 1 to wait longer before the prospect answers")
+    return value
+
+
+EndSilence = Annotated[float, typer.Option(
+    "--end-silence", metavar="SECONDS", callback=end_silence_in_range,
+    help="The pause that ends a spoken reply after a finished sentence (0.2 to 3; default "
+         "0.6); unfinished words ('and', 'so', 'um') get 0.9 s more.")]
+Cue = Annotated[bool, typer.Option(
+    "--cue/--no-cue", help="Beep when it is your turn to speak (microphone calls).")]
+# Filters for listings (history, progress): exact id or name, workshop ignoring case.
+WorkshopFilter = Annotated[str | None, typer.Option(
+    "--workshop", metavar="NAME", help="Only calls of this workshop.")]
+PersonaFilter = Annotated[str | None, typer.Option(
+    "--persona", metavar="ID", help="Only calls with this persona (its id).")]
+
+
+def check_devices(input_device: str | None, output_device: str | None, *, microphone: bool,
+                  speakers: bool) -> None:
+    """Refuse a --input-device/--output-device that names no device (UnknownDeviceError, exit
+    2) before anything of the call is shown; only the devices the call will use are looked up."""
+    if not ((microphone and input_device) or (speakers and output_device)):
+        return
+    from simulator.voice import devices
+
+    devices.refresh()  # PortAudio lists devices once, maybe before a sound server ran
+    if microphone and input_device:
+        devices.resolve_device(input_device, "input")
+    if speakers and output_device:
+        devices.resolve_device(output_device, "output")

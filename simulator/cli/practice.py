@@ -11,26 +11,32 @@ import typer
 
 from simulator.cli.options import (
     SEED_MAX,
+    Cue,
     DataDir,
+    EndSilence,
     Engine,
     InputDevice,
     Json,
+    NoRecord,
     NoVoice,
     OutputDevice,
     Rubric,
     Trainee,
     Wav,
     Workshop,
+    check_devices,
 )
+from simulator.cli.persona_search import PersonaFolders, use_personas
 
 
 def register(app: typer.Typer) -> None:
     app.command("practice")(practice)
+    app.command("practise", hidden=True)(practice)  # the verb as the README spells it
 
 
 def practice(
-    persona_id: Annotated[str, typer.Option("--persona", help="The persona to call (see "
-                                            "`callsim personas list`).")],
+    persona_id: Annotated[str, typer.Option("--persona", help="The persona to call: its id (see "
+                                            "`callsim personas list`) or its file.")],
     text: Annotated[bool, typer.Option("--text", help="Type the replies (or pipe them, one "
                                        "per line) instead of speaking.")] = False,
     wav: Wav = None,
@@ -45,6 +51,11 @@ def practice(
     engine: Engine = None,
     input_device: InputDevice = None,
     output_device: OutputDevice = None,
+    end_silence: EndSilence = 0.6,
+    cue: Cue = True,
+    persona_folders: PersonaFolders = None,
+    ctx: typer.Context = None,
+    no_record: NoRecord = False,
 ) -> None:
     """Practise a call: the prospect says no, you answer, the prospect reacts; then a scorecard."""
     from rich.console import Console
@@ -54,9 +65,11 @@ def practice(
     from simulator.dialog.validate import get_persona
     from simulator.scoring.rubric import load_rubric
     from simulator.session.call import CallOptions, CallSession
+    from simulator.session.text_io import wait_for_enter
     from simulator.storage.calls import CallStore
 
     console = Console(stderr=as_json, highlight=False)
+    use_personas(ctx, persona_folders, data_dir)
     persona = get_persona(persona_id).persona
     replies = None
     if wav and not text:
@@ -65,8 +78,10 @@ def practice(
         replies = read_replies(wav)  # a bad file is refused before the call is started
     rubric = load_rubric(rubric_path, data_dir)
     mode = "text" if text else "wav" if wav else "mic"
+    check_devices(input_device, output_device, microphone=mode == "mic",
+                  speakers=mode != "text" and not no_voice)
     options = CallOptions(seed=seed, trainee=trainee, workshop=workshop, mode=mode,
-                          rubric=rubric)
+                          rubric=rubric, record=not no_record)
     with CallStore.open(data_dir) as store:
         # A workshop that needs a name refuses before the briefing, not after it.
         options.workshop = store.workshop_for(trainee, workshop, mode)
@@ -81,9 +96,13 @@ def practice(
 
             trainee_input, prospect = voice_engines(
                 console, persona, wav=replies, no_voice=no_voice, engine=engine,
-                input_device=input_device, output_device=output_device)
+                input_device=input_device, output_device=output_device,
+                end_silence=end_silence, cue=cue, data_dir=data_dir)
         session = CallSession(persona, store, trainee_input, prospect, options)
         try:
+            if mode == "mic" and not wait_for_enter(console, sys.stdin):
+                console.print("Hung up before the call started; nothing was saved.")
+                return
             record = session.run()
         finally:
             getattr(trainee_input, "close", lambda: None)()
@@ -91,14 +110,20 @@ def practice(
         typer.echo(json.dumps(record.to_json(), ensure_ascii=False))
     else:
         print_call(console, record.to_json(), rubric)
+    if session.unrecorded:
+        console.print(f"The audio of your replies was not all kept: {session.unrecorded}",
+                      style="yellow")
 
 
 def _typed_engines(console, name: str):
-    from simulator.session.text_io import PrintedProspect, TypedReplies
+    from simulator.session.text_io import EditedLines, PrintedProspect, TypedReplies
 
     interactive = sys.stdin.isatty()
-    prompt = (lambda: console.print("[bold blue]You:[/] ", end="")) if interactive else None
     if interactive:
         console.print("Type your replies; an empty line is ignored, Ctrl-D or Ctrl-C hangs up.",
                       style="dim")
+    if interactive and sys.stdout.isatty():  # input() edits lines only between two terminals
+        lines = EditedLines(colour=console.color_system is not None)
+        return TypedReplies(lines), PrintedProspect(console, name)
+    prompt = (lambda: console.print("[bold blue]You:[/] ", end="")) if interactive else None
     return TypedReplies(sys.stdin.buffer, prompt), PrintedProspect(console, name)

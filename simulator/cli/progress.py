@@ -6,26 +6,31 @@ import json
 
 import typer
 
-from simulator.cli.options import DataDir, Json, Rubric, Trainee
+from simulator.cli.options import DataDir, Json, PersonaFilter, Rubric, Trainee, WorkshopFilter
 
 
 def register(app: typer.Typer) -> None:
     app.command("progress")(progress)
 
 
-def progress(trainee: Trainee = None, as_json: Json = False, data_dir: DataDir = None,
+def progress(trainee: Trainee = None, workshop: WorkshopFilter = None,
+             persona: PersonaFilter = None, as_json: Json = False, data_dir: DataDir = None,
              rubric_path: Rubric = None) -> None:
-    """Pass rate per check, outcomes per persona and delivery over the saved calls."""
-    from simulator.progress import load_progress
+    """Pass rate per check, outcomes per persona and delivery over the saved calls.
+
+    Demo calls and calls without a reply are left out (history lists them, marked).
+    """
+    from simulator.progress import load_progress, no_progress
     from simulator.storage.calls import CallStore
 
     with CallStore.open(data_dir) as store:
-        result = load_progress(store, trainee)
+        result = load_progress(store, trainee, workshop, persona, required=False)
+        missing = None if result.calls else no_progress(store, trainee, workshop, persona)
     if as_json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
-        return
-    if not result.calls:
-        typer.echo("No calls saved yet. Start one: callsim practice --persona covered-carl --text")
+    if missing is not None:
+        raise missing
+    if as_json:
         return
     from simulator.progress.text import render
     from simulator.scoring.rubric import load_rubric

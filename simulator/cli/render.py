@@ -16,8 +16,16 @@ VERDICT_STYLE = {"pass": ("PASS", "bold green"), "fail": ("FAIL", "bold red"),
                  "n/a": ("n/a", "dim")}
 
 
-def highlighted(text: str, checks: dict, turn: int | None = None) -> Text:
-    """The reply with every piece of evidence coloured by its check's verdict."""
+UNSURE_MARK = "?"  # after a word the recognizer was unsure of
+UNSURE_LEGEND = ("word? = heard unclearly (the recognizer was unsure); if a reply is wrong, fix "
+                 "it: callsim correct {call_id} --turn N \"what you said\"")
+UNCLEAR_LABEL = ("heard unclearly", "bold yellow")  # a FAIL resting on unsure words
+
+
+def highlighted(text: str, checks: dict, turn: int | None = None,
+                unsure: Sequence[tuple[int, int]] = ()) -> Text:
+    """The reply with every piece of evidence coloured by its check's verdict, and each word
+    the recognizer was unsure of dimmed and followed by a "?"."""
     rendered = Text(text)
     for result in checks.values():
         style = "green" if result["verdict"] == "pass" else "red"
@@ -25,16 +33,40 @@ def highlighted(text: str, checks: dict, turn: int | None = None) -> Text:
             if turn is not None and item.get("turn", 0) != turn:
                 continue
             rendered.stylize(f"underline {style}", item["start"], item["end"])
-    return rendered
+    if not unsure:
+        return rendered
+    for start, end in unsure:
+        rendered.stylize("dim italic", start, end)
+    ends = {end for _, end in unsure}
+    marked, at = Text(), 0
+    for part in rendered.divide(sorted(ends)):
+        marked.append_text(part)
+        at += len(part)
+        if at in ends:
+            marked.append(UNSURE_MARK, style="bold yellow")
+            ends.discard(at)
+    return marked
+
+
+def unsure_in(turn: dict) -> list[tuple[int, int]]:
+    """Spans of the saved turn's words its recognizer was unsure of (none for typed text)."""
+    from simulator.scoring.confidence import unsure_spans
+
+    words = turn.get("words") or []
+    return unsure_spans(turn["text"], words, (turn.get("extra") or {}).get("engine")) \
+        if words else []
 
 
 def scorecard_table(card: dict, rubric: Rubric) -> Table:
     table = Table(show_header=True, header_style="bold", expand=True, show_lines=True)
     table.add_column("Check", ratio=2)
-    table.add_column("", width=5)
+    unclear = any(r.get("heard") == "unclear" for r in card["checks"].values())
+    table.add_column("", width=len(UNCLEAR_LABEL[0]) if unclear else 5)
     table.add_column("Advice", ratio=5)
     for check_id, result in card["checks"].items():
         label, style = VERDICT_STYLE[result["verdict"]]
+        if result["verdict"] == "fail" and result.get("heard") == "unclear":
+            label, style = UNCLEAR_LABEL
         advice = Text(result["advice"])
         if result["rewrite"]:
             advice.append("\nTry: ", style="bold")
@@ -114,16 +146,29 @@ def print_call(console: Console, call: dict, rubric: Rubric) -> None:
         f" (seed {call['seed']})  outcome: ", (outcome, OUTCOME_STYLE.get(outcome, "bold")),
         "  ", score_heading(card["score"])))
     trainee_texts = [t["text"] for t in call["turns"] if t["speaker"] == "trainee"]
-    transcript, trainee_turn = Text(), 0
+    transcript, trainee_turn, unsure_shown = Text(), 0, False
     for turn in call["turns"]:
         if turn["speaker"] == "prospect":
             transcript.append(f"{call['persona_name']}: ", style="bold magenta")
             transcript.append(turn["text"] + "\n")
-        else:
-            transcript.append("You: ", style="bold blue")
-            transcript.append(highlighted(turn["text"], card["checks"], trainee_turn))
-            transcript.append("\n")
-            trainee_turn += 1
+            continue
+        unsure = unsure_in(turn)
+        unsure_shown = unsure_shown or bool(unsure)
+        # numbered: `callsim correct --turn N` and `play --turn N` take this number
+        transcript.append(f"You ({trainee_turn + 1}): ", style="bold blue")
+        earlier = (turn.get("extra") or {}).get("earlier") or []
+        if (turn.get("extra") or {}).get("by") == "correction" and earlier:
+            transcript.append("heard: ", style="bold")
+            heard = next((e for e in reversed(earlier) if e.get("by") != "correction"),
+                         earlier[-1])
+            transcript.append(heard["text"] + "\n", style="dim")
+            transcript.append(" " * len(f"You ({trainee_turn + 1}): ") + "corrected: ",
+                              style="bold")
+        transcript.append(highlighted(turn["text"], card["checks"], trainee_turn, unsure))
+        transcript.append("\n")
+        trainee_turn += 1
+    if unsure_shown:
+        transcript.append(UNSURE_LEGEND.format(call_id=call["call_id"]), style="dim")
     console.print(Panel(transcript, title="Transcript", title_align="left"))
     print_work_first(console, card, trainee_texts, rubric)
     notes = turn_notes(trainee_texts, rubric)

@@ -15,11 +15,6 @@ workshop_app = typer.Typer(
     no_args_is_help=True,
 )
 
-OUTCOME_LABELS = {"meeting_agreed": "meeting", "callback_agreed": "callback",
-                  "opted_out": "opted out", "hung_up": "hung up", "trainee_ended": "ended",
-                  "max_turns": "max turns", "interrupted": "interrupted", "error": "error",
-                  "unfinished": "unfinished"}  # fmt: skip
-
 
 def register(app: typer.Typer) -> None:
     app.add_typer(workshop_app, name="workshop")
@@ -84,12 +79,14 @@ def list_(as_json: Json = False, data_dir: DataDir = None) -> None:
 def board(
     name: Annotated[str | None, typer.Argument(
         metavar="NAME", help="The workshop (default: the open one).")] = None,
+    wide: Annotated[bool, typer.Option("--wide", help="Also show the best score per persona "
+                                       "and the outcomes.")] = False,
     csv_path: Annotated[Path | None, typer.Option("--csv", help="Also write the board to this "
                                                   "CSV file.")] = None,
     as_json: Json = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Rank the trainees: best score, calls, best per persona, outcomes."""
+    """Rank the trainees by latest score, then improvement, then best score."""
     from simulator.errors import InputError
     from simulator.storage.board import workshop_board
     from simulator.storage.calls import CallStore
@@ -110,41 +107,8 @@ def board(
     elif csv_path is not None:
         typer.echo(f"wrote the board of {len(result.rows)} trainees to {csv_path}")
     else:
-        _print_board(result)
+        from rich.console import Console
 
+        from simulator.cli.board_table import print_board
 
-def _print_board(result) -> None:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    console = Console(highlight=False)
-    table = Table(title=f"{result.workshop} leaderboard", title_style="bold", box=box.HEAVY_HEAD,
-                  header_style="bold", padding=(0, 2))  # fmt: skip
-    table.add_column("#", justify="right")
-    table.add_column("Trainee", style="bold")
-    table.add_column("Best", justify="right")
-    table.add_column("Calls", justify="right")
-    for persona in result.personas:
-        table.add_column(persona, justify="right")
-    table.add_column("Outcomes")
-    for row in result.rows:
-        best = "-" if row.best_score is None else str(row.best_score)
-        style = ("dim" if row.best_score is None else "bold green" if row.best_score >= 75
-                 else "bold yellow" if row.best_score >= 50 else "bold red")  # fmt: skip
-        personas = [_score(row.persona_best, p) for p in result.personas]
-        outcomes = ", ".join(f"{count} {OUTCOME_LABELS.get(outcome, outcome)}"
-                             for outcome, count in row.outcomes.items() if count)  # fmt: skip
-        table.add_row("-" if row.rank is None else str(row.rank), row.trainee or "(no name)",
-                      Text(best, style=style), str(row.calls), *personas, outcomes)  # fmt: skip
-    console.print(table)
-    if not result.rows:
-        console.print(f"No calls yet in workshop {result.workshop}.")
-
-
-def _score(persona_best: dict, persona: str) -> str:
-    if persona not in persona_best:
-        return ""
-    value = persona_best[persona]
-    return "-" if value is None else str(value)
+        print_board(result, Console(highlight=False), wide=wide)

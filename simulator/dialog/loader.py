@@ -7,15 +7,24 @@ field, and the words trainers reach for behind "did you mean".
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
+import simulator
 from simulator.dialog.persona import Persona
-from simulator.errors import PersonaError, Problem
+from simulator.errors import PersonaError, Problem, UsageError, escape_controls
 from simulator.yamlfile import FileFormat, Marks, Yaml12Loader, load_model
 from simulator.yamlfile import suggest as _suggest
 
 PersonaYamlLoader = Yaml12Loader  # YAML 1.2 booleans: `on:` and `no` stay text
+
+ENV = "CALLSIM_PERSONAS"
+SHIPPED_DIR = Path(simulator.__file__).resolve().parents[1] / "personas"
+SUFFIXES = (".yaml", ".yml")
+# Where a persona came from, as `personas list` shows it.
+OPTION, DATA, HERE, SHIPPED, PATH = "--personas", "data dir", "./personas", "shipped", "path"
+SOURCES = (OPTION, ENV, DATA, HERE, SHIPPED, PATH)
 
 # Words trainers reach for, mapped to the name the format uses (for "did you mean").
 ALIASES = {
@@ -66,23 +75,84 @@ class LoadedPersona:
     path: Path
     persona: Persona
     marks: Marks
+    source: str = PATH  # where it was found: one of SOURCES
+    hides: tuple[str, ...] = ()  # sources of the personas with its id it wins over
 
     def problem(self, path: tuple, message: str, at_key: bool = True) -> Problem:
         return self.marks.at(str(self.path), path, message, at_key)
 
 
-def persona_dirs() -> list[Path]:
-    """CALLSIM_PERSONAS (os.pathsep-separated) or the shipped dir plus the user's, if present."""
-    env = os.environ.get("CALLSIM_PERSONAS")
-    if env:
-        return [Path(p) for p in env.split(os.pathsep) if p]
-    from platformdirs import user_data_dir
+@dataclass(frozen=True)
+class PersonaDir:
+    """A folder (or file) on the persona search path, and why it is there."""
 
-    import simulator
+    path: Path
+    source: str
 
-    dirs = [Path(simulator.__file__).resolve().parents[1] / "personas"]
-    user = Path(user_data_dir("callsim")) / "personas"
-    return dirs + [user] if user.is_dir() else dirs
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """What the command line adds to the search path: --personas DIR..., --data-dir."""
+
+    personas: tuple[Path, ...] = ()
+    data_dir: Path | None = None
+
+
+# Set by the CLI for one command, so every reader of persona_dirs() (the dialog, the drill
+# bank, the recognizer's language model) sees the same search path.
+SEARCH_OPTIONS: ContextVar[SearchOptions | None] = ContextVar("persona_search", default=None)
+
+
+def search_path(options: SearchOptions | None = None) -> list[PersonaDir]:
+    """Where personas are looked for, first match wins: --personas DIR..., $CALLSIM_PERSONAS,
+    <data dir>/personas, ./personas (when it holds persona files), the shipped folder."""
+    options = options or SEARCH_OPTIONS.get() or SearchOptions()
+    named = [PersonaDir(Path(p), OPTION) for p in options.personas]
+    named += [PersonaDir(Path(p), ENV) for p in os.environ.get(ENV, "").split(os.pathsep) if p]
+    for folder in named:
+        if not folder.path.exists():
+            raise UsageError(_missing(folder))
+    data = data_personas_dir(options.data_dir)
+    here = Path("personas").absolute()
+    found = list(named)
+    if data.is_dir():
+        found.append(PersonaDir(data, DATA))
+    if _holds_personas(here) and here.resolve() != SHIPPED_DIR:
+        found.append(PersonaDir(here, HERE))
+    if SHIPPED_DIR.is_dir():
+        found.append(PersonaDir(SHIPPED_DIR, SHIPPED))
+    unique: dict[Path, PersonaDir] = {}
+    for folder in found:
+        unique.setdefault(folder.path.resolve(), folder)  # a folder named twice is read once
+    return list(unique.values())
+
+
+def persona_dirs(options: SearchOptions | None = None) -> list[Path]:
+    """The folders (and files) of the search path, in order: see search_path()."""
+    return [folder.path for folder in search_path(options)]
+
+
+def data_personas_dir(data_dir: Path | None = None) -> Path:
+    """<data dir>/personas: where `personas new` writes (the folder may not exist yet)."""
+    from simulator.storage.paths import data_dir_path
+
+    return data_dir_path(data_dir) / "personas"
+
+
+def _holds_personas(folder: Path) -> bool:
+    return folder.is_dir() and any(p.suffix in SUFFIXES for p in folder.iterdir())
+
+
+def _missing(folder: PersonaDir) -> str:
+    where = escape_controls(str(folder.path))  # a path is shown whole, unlike a typed value
+    if folder.source == OPTION:
+        return f"--personas {where}: no such folder; give a folder holding persona files"
+    return (f"{ENV} names {where}, which does not exist; fix the path in {ENV} or unset it")
+
+
+def looks_like_path(name: str) -> bool:
+    """A persona named by its file (./dana.yaml, dana.yml, folder/dana) rather than its id."""
+    return "/" in name or os.sep in name or name.endswith(SUFFIXES)
 
 
 def persona_files(paths: list[Path]) -> list[Path]:
@@ -90,7 +160,7 @@ def persona_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+            files += sorted(p for p in path.iterdir() if p.suffix in SUFFIXES)
         else:
             files.append(path)
     return files

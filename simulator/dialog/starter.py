@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 SCHEMA_PATH = Path(__file__).with_name("persona.schema.json")
@@ -109,7 +110,9 @@ golden:
 
 
 def starter_text(persona_id: str, path: Path) -> str:
-    return TEMPLATE.format(id=persona_id, path=path, schema=SCHEMA_PATH.resolve().as_uri())
+    # A relative schema path survives copying the folder to another machine; an absolute one
+    # into site-packages would not.
+    return TEMPLATE.format(id=persona_id, path=path, schema=SCHEMA_PATH.name)
 
 
 def write_starter(persona_id: str, directory: Path) -> Path:
@@ -142,4 +145,19 @@ def write_starter(persona_id: str, directory: Path) -> Path:
         if created:  # a full disk: take the partial file away
             path.unlink(missing_ok=True)
         raise StorageError(f"cannot write {path} ({exc.strerror}): {fix}") from None
+    _copy_schema(directory)
     return path
+
+
+def _copy_schema(directory: Path) -> None:
+    """persona.schema.json next to the new persona, for the schema line; an older copy (from an
+    earlier version of callsim) is brought up to date. Best effort: the persona is written."""
+    schema = SCHEMA_PATH.read_bytes()
+    target = directory / SCHEMA_PATH.name
+    try:
+        if not (target.is_file() and target.read_bytes() == schema):
+            target.write_bytes(schema)
+    except OSError:
+        with contextlib.suppress(OSError):  # no half a schema: editors just do not complete
+            if target.is_file():
+                target.unlink()

@@ -7,12 +7,26 @@ and the golden conversations reach what they claim.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from simulator.dialog.loader import LoadedPersona, load_persona_file, persona_dirs, persona_files
+from simulator.dialog.loader import (
+    LoadedPersona,
+    load_persona_file,
+    looks_like_path,
+    persona_dirs,
+    persona_files,
+    search_path,
+)
 from simulator.dialog.loader import suggest as _suggest
 from simulator.dialog.persona import OUTCOME_NAMES, Persona
-from simulator.errors import PersonaError, Problem, UnknownPersonaError, shorten
+from simulator.errors import (
+    PersonaError,
+    Problem,
+    UnknownPersonaError,
+    escape_controls,
+    shorten,
+)
 from simulator.scoring import DETECTION_NAMES
 
 
@@ -172,21 +186,70 @@ def check_paths(
     return sound, problems
 
 
+def check_search_path(goldens: bool = True) -> tuple[list[LoadedPersona], list[Problem]]:
+    """Check every persona on the search path; (the persona used for each id, all problems).
+
+    The first persona with an id wins over the ones with that id further down the path (a
+    trainer's covered-carl over the shipped one); two with one id in one folder are a problem.
+    """
+    winners: dict[str, LoadedPersona] = {}
+    problems: list[Problem] = []
+    for folder in search_path():
+        sound, found = check_paths([folder.path], goldens)
+        problems += found
+        for loaded in sound:
+            first = winners.get(loaded.persona.id)
+            if first is None:
+                winners[loaded.persona.id] = replace(loaded, source=folder.source)
+            else:
+                winners[loaded.persona.id] = replace(first, hides=first.hides + (folder.source,))
+    return list(winners.values()), problems
+
+
 def load_personas(dirs: list[Path] | None = None) -> list[LoadedPersona]:
-    """Every persona in the persona dirs, or PersonaError naming every problem (goldens not run)."""
-    sound, problems = check_paths(dirs or persona_dirs(), goldens=False)
+    """The personas calls can use (see check_search_path), or only those in `dirs`; PersonaError
+    naming every problem (goldens not run)."""
+    if dirs:
+        sound, problems = check_paths(dirs, goldens=False)
+    else:
+        sound, problems = check_search_path(goldens=False)
     if problems:
         raise PersonaError(problems)
     return sound
 
 
-def get_persona(persona_id: str, dirs: list[Path] | None = None) -> LoadedPersona:
-    personas = {p.persona.id: p for p in load_personas(dirs)}
-    if persona_id in personas:
-        return personas[persona_id]
+def get_persona(name: str, dirs: list[Path] | None = None) -> LoadedPersona:
+    """The persona with this id on the search path, or in the file at this path; PersonaError
+    if its file (or, when no persona has the id, any file) has problems."""
+    if looks_like_path(name):
+        return load_persona_path(name)
+    sound, problems = check_paths(dirs, goldens=False) if dirs else check_search_path(False)
+    personas = {p.persona.id: p for p in sound}
+    # A broken file elsewhere (a persona half edited) does not stop a call with this one.
+    if name in personas and not any(Path(p.path).stem == name for p in problems):
+        return personas[name]
+    if problems:
+        raise PersonaError(problems)
     ids = sorted(personas)
+    searched = ", ".join(str(path) for path in (dirs or persona_dirs()))
     raise UnknownPersonaError(
-        f"unknown persona '{shorten(persona_id)}'; "
+        f"unknown persona '{shorten(name)}'; "
         f"available: {', '.join(ids) or 'none (create one with: callsim personas new <id>)'}"
-        f"{_suggest(persona_id, ids)}"
+        f"{_suggest(name, ids)}; searched {searched}; or give its file's path"
     )
+
+
+def load_persona_path(name: str) -> LoadedPersona:
+    """One persona file named by its path, checked as a call needs it (goldens not run)."""
+    path = Path(name)
+    if not path.exists():
+        raise UnknownPersonaError(f"no persona file {escape_controls(name)}: check the path, "
+                                  "or give a persona id (see: callsim personas list)")
+    if path.is_dir():
+        raise UnknownPersonaError(f"{escape_controls(name)} is a folder, not a persona file: "
+                                  "name the .yaml file in it, or pass the folder with --personas")
+    loaded = load_persona_file(path)
+    problems = check_persona(loaded, goldens=False)
+    if problems:
+        raise PersonaError(problems)
+    return loaded

@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 from simulator.drill.bank import Objection
 from simulator.session.engines import Audio, VoiceSettings
-from simulator.session.text_io import PrintedProspect, TypedReplies
+from simulator.session.text_io import EditedLines, PrintedProspect, TypedReplies
 
 
 class DrillProspect:
@@ -25,12 +25,19 @@ class DrillProspect:
             self.spoken.say(text, voice)
 
 
-def typed_engines(console, bank: Sequence[Objection], stream: BinaryIO, interactive: bool):
-    """(TraineeInput, ProspectOutput) for --text: one typed or piped reply per line."""
-    prompt = (lambda: console.print("[bold blue]You:[/] ", end="")) if interactive else None
+def typed_engines(console, bank: Sequence[Objection], stream: BinaryIO, interactive: bool,
+                  editing: bool = False):
+    """(TraineeInput, ProspectOutput) for --text: one typed or piped reply per line.
+
+    `editing` (stdin and stdout both terminals, where input() edits lines): readline's line
+    editing, Up recalling the replies of this drill, as `practice --text`."""
     if interactive:
         console.print("Type one reply per objection; Ctrl-D or Ctrl-C ends the drill.",
                       style="dim")
+    if interactive and editing:
+        lines = EditedLines(colour=console.color_system is not None)
+        return TypedReplies(lines), DrillProspect(console, bank)
+    prompt = (lambda: console.print("[bold blue]You:[/] ", end="")) if interactive else None
     return TypedReplies(stream, prompt), DrillProspect(console, bank)
 
 
@@ -51,13 +58,19 @@ def _spoken(console, bank: Sequence[Objection], no_voice: bool, output_device: s
 
 
 def voice_engines(console, bank: Sequence[Objection], wav: list[Audio] | None, no_voice: bool,
-                  engine: str | None, input_device: str | None, output_device: str | None):
+                  engine: str | None, input_device: str | None, output_device: str | None,
+                  end_silence: float = 0.6, cue: bool = True, data_dir=None):
     """(TraineeInput, ProspectOutput) for spoken replies: recorded (`read_replies`) or from the
-    microphone."""
-    from simulator.session.voice_call import SpokenReplies, level_meter, repeat, wav_sources
-    from simulator.session.voice_setup import recognizer_for, scan_devices
+    microphone (see session.voice_setup.voice_engines for `end_silence` and `cue`)."""
+    from simulator.session.voice_call import SpokenReplies, repeat, wav_sources
+    from simulator.session.voice_setup import (
+        live_settings,
+        recognizer_for,
+        scan_devices,
+        your_turn,
+    )
 
-    recognizer = recognizer_for(console, engine)
+    recognizer = recognizer_for(console, engine, data_dir=data_dir)
     scan_devices()
     if wav:
         sources = wav_sources(wav)
@@ -74,5 +87,7 @@ def voice_engines(console, bank: Sequence[Objection], wav: list[Audio] | None, n
         raise
     console.print("Answer each objection out loud; a pause ends your reply. Ctrl-C ends the "
                   "drill.", style="dim")
-    return (SpokenReplies(repeat(microphone), recognizer, show=level_meter(console),
-                          on_close=microphone.close), DrillProspect(console, bank, spoken))
+    sink = spoken.sink if spoken is not None and cue else None
+    return (SpokenReplies(repeat(microphone), recognizer, live_settings(end_silence),
+                          your_turn(console, sink), on_close=microphone.close),
+            DrillProspect(console, bank, spoken))

@@ -25,8 +25,8 @@ from simulator.session.engines import ProspectOutput, Reply, TraineeInput
 from simulator.storage.calls import CallStore
 from simulator.storage.records import CallRecord, TurnRecord, utc_timestamp
 
-# A drill item is a call that ends when its single reply is given: the reply limit is reached.
-DRILL_OUTCOME = "max_turns"
+# A drill item is a one-reply call; its outcome says the objection was answered.
+DRILL_OUTCOME = "answered"
 
 
 @dataclass
@@ -36,6 +36,7 @@ class DrillOptions:
     trainee: str | None = None
     workshop: str | None = None
     rubric: Rubric | None = None
+    record: bool = True  # keep each spoken answer's audio (--no-record: False)
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ class DrillSession:
         self.on_ask = on_ask
         self.on_item = on_item
         self.result = DrillResult(self.seed)  # filled as items are answered
+        self.unrecorded: str | None = None  # why answers' audio stopped being kept, if it did
 
     def run(self) -> DrillResult:
         # Drills join the open workshop too (checked before the first objection is asked).
@@ -199,6 +201,20 @@ class DrillSession:
         self.store.add_turn(record.call_id, TurnRecord(
             1, "trainee", reply.text, started_at=now, ended_at=now,
             detections=sorted(detections.names), words=list(reply.words), extra=audio))
+        self._record(record.call_id, reply)
         self.store.finish_call(record.call_id, DRILL_OUTCOME, card,
                                delivery_figures([reply], prospect_seconds))
         return DrillItem(number, objection, pick, record.call_id, reply, card)
+
+    def _record(self, call_id: str, reply: Reply) -> None:
+        """Keep the answer's audio; a failure (full disk, no soundfile) costs the audio only."""
+        if (not self.options.record or self.unrecorded is not None or reply.audio is None
+                or not reply.audio.pcm):
+            return
+        from simulator.errors import CallsimError
+        from simulator.storage.recordings import save_recording
+
+        try:
+            save_recording(self.store, call_id, 1, reply.audio)
+        except CallsimError as exc:
+            self.unrecorded = str(exc)

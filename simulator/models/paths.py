@@ -1,4 +1,10 @@
-"""Where installed speech models live."""
+"""Where installed speech models live.
+
+Downloads and installs go to `<data dir>/models` (the data directory of --data-dir, CALLSIM_HOME
+or the platform's user data folder), or to $CALLSIM_MODELS when it is set. A source checkout's
+`models/` folder, where earlier versions installed models, is still read while it holds one and
+the data directory holds none.
+"""
 
 from __future__ import annotations
 
@@ -16,14 +22,30 @@ def checkout_models_dir() -> Path | None:
     return candidate if (candidate / "README.md").is_file() else None
 
 
-def models_dir() -> Path:
-    """$CALLSIM_MODELS, else the checkout's models/, else the per-user data folder."""
+def install_dir(data_dir: str | Path | None = None) -> Path:
+    """Where `callsim models download/install` put a model: $CALLSIM_MODELS, else
+    `<data dir>/models`."""
     env = os.environ.get(MODELS_ENV, "").strip()
     if env:
         return Path(env).expanduser()
-    checkout = checkout_models_dir()
-    if checkout is not None:
-        return checkout
-    from platformdirs import user_data_dir
+    from simulator.storage.paths import data_dir_path
 
-    return Path(user_data_dir("callsim")) / "models"
+    return data_dir_path(data_dir) / "models"
+
+
+def models_dir(data_dir: str | Path | None = None) -> Path:
+    """The folder models are read from: install_dir(), or the checkout's models/ while only
+    that one holds a model."""
+    folder = install_dir(data_dir)
+    if os.environ.get(MODELS_ENV, "").strip() or _holds_a_model(folder):
+        return folder
+    checkout = checkout_models_dir()
+    return checkout if checkout is not None and _holds_a_model(checkout) else folder
+
+
+def _holds_a_model(folder: Path) -> bool:
+    from simulator.models.registry import vosk_layout_problem
+
+    return folder.is_dir() and any(not entry.name.startswith(".")
+                                   and vosk_layout_problem(entry) is None
+                                   for entry in folder.iterdir())

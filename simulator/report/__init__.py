@@ -10,6 +10,7 @@ from pathlib import Path
 from simulator.errors import StorageError
 from simulator.progress import load_progress, progress
 from simulator.report.html import (
+    audio_player,
     delivery_section,
     esc,
     notes_section,
@@ -18,7 +19,12 @@ from simulator.report.html import (
     transcript,
     work_first_section,
 )
-from simulator.report.progress_html import calls_html, progress_section
+from simulator.report.progress_html import (
+    calls_html,
+    listed_calls,
+    progress_section,
+    transcripts_html,
+)
 from simulator.scoring.fixes import WORK_FIRST, fixes
 from simulator.scoring.notes import turn_notes
 from simulator.scoring.rubric import Rubric, load_rubric
@@ -47,7 +53,7 @@ def call_report(store: CallStore, call_id: str, rubric: Rubric | None = None) ->
         f"&middot; {esc(call['mode'])} &middot; outcome <b>{esc(outcome)}</b> &middot; score "
         f"<b>{esc('-' if score is None else score)}/100</b></p>",
         work_first_section(fixes(card, replies, rubric, WORK_FIRST), len(replies)),
-        transcript(call, titles),
+        transcript(call, titles, recording_players(store, call)),
         notes_section(turn_notes(replies, rubric)),
         scorecard_section(card, titles),
         delivery_section(call.get("delivery")),
@@ -59,14 +65,41 @@ def call_report(store: CallStore, call_id: str, rubric: Rubric | None = None) ->
     return page(f"callsim: call {call['call_id']} ({who})", body)
 
 
+def recording_players(store: CallStore, call: dict) -> dict[int, str]:
+    """An audio player for each recorded reply of the call, by turn index."""
+    from simulator.storage.recordings import MIME_TYPES, stored_recordings
+
+    replies = {turn["index"]: n for n, turn in enumerate(
+        (t for t in call["turns"] if t["speaker"] == "trainee"), start=1)}
+    return {clip.idx: audio_player(MIME_TYPES[clip.format], clip.data,
+                                   f"Reply {replies.get(clip.idx, clip.idx)} as recorded")
+            for clip in stored_recordings(store, call["call_id"]) if clip.format in MIME_TYPES}
+
+
 def trainee_report(store: CallStore, trainee: str, rubric: Rubric | None = None) -> str:
     """The page for all of a trainee's calls: charts, pass rates, outcomes, delivery, calls."""
     titles = _titles(rubric or load_rubric())
     progress = load_progress(store, trainee)
     name = progress.trainee or trainee
     body = [f"<h1>Progress report: <span class=\"trainee\">{esc(name)}</span></h1>",
-            progress_section(progress, titles), calls_html(progress)]
+            progress_section(progress, titles), calls_html(progress),
+            transcripts_html([store.get_call(call.call_id).to_json()
+                              for call in listed_calls(progress)], titles)]
     return page(f"callsim: progress of {name}", body)
+
+
+def workshop_report(store: CallStore, name: str, rubric: Rubric | None = None) -> str:
+    """The page for a workshop: leaderboard, most improved, checks by trainee, outcomes."""
+    from simulator.errors import nothing_found
+    from simulator.report.workshop_html import workshop_page
+    from simulator.storage.board import build_board, shown_workshop
+
+    shown = shown_workshop(store, name)
+    calls = call_facts(store, workshop=name)
+    board = build_board(shown, calls)
+    if not board.rows:
+        raise nothing_found(workshop=shown, counted=True)
+    return workshop_page(board, calls, _titles(rubric or load_rubric()))
 
 
 def write_html(path: str | Path, text: str) -> Path:
@@ -98,4 +131,4 @@ def write_html(path: str | Path, text: str) -> Path:
     return path
 
 
-__all__ = ["call_report", "trainee_report", "write_html"]
+__all__ = ["call_report", "trainee_report", "workshop_report", "write_html"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from simulator.progress.stats import DELIVERY_KINDS, TREND_METHOD, Progress, Trend
 from simulator.progress.text import number, plural, trend_text
-from simulator.report.html import esc, table, verdict_html
-from simulator.report.svg import line_chart, rate_bars
+from simulator.report.html import LEGEND, esc, table, transcript, verdict_html
+from simulator.report.svg import line_chart, rate_bars, rate_text
 
 MAX_LISTED_CALLS = 500
 
@@ -42,7 +43,7 @@ def progress_section(progress: Progress, titles: Mapping[str, str],
     parts.append(rate_bars([(titles.get(c.check, c.check), c.pass_rate) for c in progress.checks],
                            label=f"Pass rate per check of {who}"))
     rows = [[esc(titles.get(c.check, c.check)),
-             "-" if c.pass_rate is None else f"{round(100 * c.pass_rate)}%",
+             rate_text(c.pass_rate),
              f"{c.passed}/{c.passed + c.failed}", str(c.not_applicable), verdict_html(c.first),
              verdict_html(c.best), verdict_html(c.latest), _trend(c.trend, 100)]
             for c in progress.checks]
@@ -55,11 +56,11 @@ def progress_section(progress: Progress, titles: Mapping[str, str],
     return "".join(parts)
 
 
-def outcomes_html(progress: Progress) -> str:
+def outcomes_html(progress: Progress, heading: str = "<h3>Outcomes by persona</h3>") -> str:
     rows = [[f"{esc(p.persona_name)} <span class='muted'>({esc(p.persona)})</span>", str(p.calls),
              esc(", ".join(f"{outcome} {n}" for outcome, n in p.counts.items()))]
             for p in progress.outcomes]
-    return "<h3>Outcomes by persona</h3>" + table(["Persona", "Calls", "Outcomes"], rows, {1})
+    return heading + table(["Persona", "Calls", "Outcomes"], rows, {1})
 
 
 def delivery_html(progress: Progress) -> str:
@@ -82,10 +83,21 @@ def delivery_html(progress: Progress) -> str:
     return "".join(parts)
 
 
+def call_anchor(call_id: str) -> str:
+    """The id of a call's transcript within the trainee report."""
+    return f"call-{call_id}"
+
+
+def listed_calls(progress: Progress) -> list:
+    """The calls the trainee report lists and shows, newest first (at most MAX_LISTED_CALLS)."""
+    return list(reversed(progress.calls))[:MAX_LISTED_CALLS]
+
+
 def calls_html(progress: Progress) -> str:
-    """The trainee's calls, newest first (at most MAX_LISTED_CALLS)."""
-    newest = list(reversed(progress.calls))[:MAX_LISTED_CALLS]
-    rows = [[esc(call.started_at.replace("T", " ")[:16]), esc(call.call_id),
+    """The trainee's calls, newest first, each linked to its transcript further down."""
+    newest = listed_calls(progress)
+    rows = [[esc(call.started_at.replace("T", " ")[:16]),
+             f'<a href="#{esc(call_anchor(call.call_id))}">{esc(call.call_id)}</a>',
              esc(call.persona_name), esc(call.mode), esc(call.outcome),
              "-" if call.score is None else str(call.score)] for call in newest]
     more = len(progress.calls) - len(newest)
@@ -93,3 +105,20 @@ def calls_html(progress: Progress) -> str:
     return ('<section id="calls"><h2>Calls</h2>'
             + table(["Started (UTC)", "Call", "Persona", "Mode", "Outcome", "Score"], rows, {5})
             + note + "</section>")
+
+
+def transcripts_html(calls: Sequence[Mapping[str, Any]], titles: Mapping[str, str]) -> str:
+    """Each listed call's transcript (whole records, newest first), the target of its link."""
+    if not calls:
+        return ""
+    parts = ['<section id="transcripts"><h2>Transcripts</h2>', LEGEND]
+    for call in calls:
+        score = "-" if call.get("score") is None else call["score"]
+        heading = (f'<h3>{esc(call["started_at"].replace("T", " ")[:16])} UTC &middot; '
+                   f'{esc(call["persona_name"])} &middot; {esc(call["outcome"] or "unfinished")}'
+                   f' &middot; score {esc(score)}/100</h3><p class="muted">Call '
+                   f'{esc(call["call_id"])} &middot; <a href="#calls">back to the calls</a></p>')
+        parts.append(transcript(call, titles, section_id=call_anchor(call["call_id"]),
+                                heading=heading, legend=False))
+    parts.append("</section>")
+    return "".join(parts)

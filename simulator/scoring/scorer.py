@@ -24,10 +24,14 @@ class CheckResult:
     evidence: list[dict] = field(default_factory=list)
     advice: str = ""
     rewrite: str | None = None
+    heard: str | None = None  # "unclear": a FAIL resting on unsure recognized words (unclear.py)
 
     def to_json(self) -> dict:
-        return {"verdict": self.verdict, "evidence": self.evidence, "advice": self.advice,
+        data = {"verdict": self.verdict, "evidence": self.evidence, "advice": self.advice,
                 "rewrite": self.rewrite}
+        if self.heard:
+            data["heard"] = self.heard
+        return data
 
 
 @dataclass(slots=True)

@@ -20,8 +20,9 @@ from simulator.errors import CallsimError
 from simulator.scoring.detect import Detections, detect
 from simulator.scoring.rubric import Rubric
 from simulator.scoring.scorer import score_call
+from simulator.scoring.unclear import mark_heard
 from simulator.session.delivery import delivery_figures
-from simulator.session.engines import ProspectOutput, Reply, TraineeInput
+from simulator.session.engines import Audio, ProspectOutput, Reply, TraineeInput
 from simulator.storage.calls import CallStore
 from simulator.storage.records import CallRecord, TurnRecord, utc_timestamp
 
@@ -33,6 +34,7 @@ class CallOptions:
     workshop: str | None = None
     mode: str = "text"
     rubric: Rubric | None = None
+    record: bool = True  # keep each spoken reply's audio with its turn (--no-record: False)
 
 
 @dataclass
@@ -64,6 +66,7 @@ class CallSession:
         self.on_turn = on_turn
         self._progress = _Progress()
         self.call_id: str | None = None
+        self.unrecorded: str | None = None  # why replies' audio stopped being kept, if it did
 
     def run(self) -> CallRecord:
         record = self.store.start_call(self.persona.id, self.persona.name, self.seed,
@@ -130,18 +133,39 @@ class CallSession:
                                                    ("duration", reply.duration),
                                                    ("source", reply.source))
                      if value is not None}
+            if reply.words and self._engine():
+                extra["engine"] = self._engine()  # whose confidence scale the words carry
         now = utc_timestamp()
         turn = TurnRecord(index=self._progress.turns, speaker=speaker, text=text,
                           started_at=now, ended_at=now, state=state, detections=detections,
                           words=list(reply.words) if reply else [], extra=extra)
         self.store.add_turn(self.call_id, turn)
         self._progress.turns += 1
+        if reply is not None and reply.audio is not None and reply.audio.pcm:
+            self._record(turn.index, reply.audio)
         if self.on_turn:
             self.on_turn(turn)
 
+    def _record(self, index: int, audio: Audio) -> None:
+        """Keep the reply's audio; a failure (full disk, no soundfile) costs the audio only."""
+        if not self.options.record or self.unrecorded is not None:
+            return
+        from simulator.storage.recordings import save_recording
+
+        try:
+            save_recording(self.store, self.call_id, index, audio)
+        except CallsimError as exc:
+            self.unrecorded = str(exc)
+
+    def _engine(self) -> str | None:
+        """The recognizer's name when replies are spoken (its confidences mark unsure words)."""
+        return getattr(getattr(self.trainee, "recognizer", None), "name", None)
+
     def _finish(self, outcome: str) -> CallRecord:
         progress = self._progress
-        card = score_call(progress.detections, self.options.rubric).to_json()
+        heard = [(reply.text, reply.words, self._engine()) for reply in progress.replies]
+        card = mark_heard(score_call(progress.detections, self.options.rubric), heard,
+                          self.options.rubric).to_json()
         delivery = delivery_figures(progress.replies, progress.prospect_seconds)
         self.store.finish_call(self.call_id, outcome, card, delivery, score=card["score"])
         return self.store.get_call(self.call_id)

@@ -28,6 +28,7 @@ class Reply:
     `words` carries recognizer timings when the reply was spoken; typed replies have none.
     `delay` is seconds from the end of the prospect's line to the first word, when known;
     `duration` is the seconds of speech in the reply, when known.
+    `audio` is what the trainee said, as heard (spoken replies only), kept for recordings.
     """
 
     text: str
@@ -35,6 +36,7 @@ class Reply:
     delay: float | None = None
     duration: float | None = None
     source: str = "text"
+    audio: Audio | None = None
 
 
 @dataclass(frozen=True)

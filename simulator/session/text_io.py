@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import BinaryIO
+import re
+from typing import BinaryIO, TextIO
 
 from simulator.errors import InputError
 from simulator.scoring.replies import check_reply
@@ -43,3 +44,53 @@ class PrintedProspect:
 
     def say(self, text: str, voice: VoiceSettings) -> None:
         self.console.print(f"[bold magenta]{self.name}:[/] {text}", highlight=False)
+
+
+# What a terminal sends for a key readline has no binding for (an escape sequence): never part
+# of what the trainee said; any other control character (a Tab) counts as a space.
+ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b.?")
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+PROMPT_STYLE = "\x1b[1;34m"  # bold blue, as the printed "You:" of piped calls
+
+
+class EditedLines:
+    """Lines typed at a terminal with readline's line editing (arrows, Home/End, Ctrl-R).
+
+    A stream for TypedReplies: readline() gives one line as UTF-8 bytes, b"" at Ctrl-D. Up-arrow
+    recalls this call's replies only, and no escape code reaches a reply.
+    """
+
+    def __init__(self, colour: bool, read=input):
+        import readline  # GNU readline (or libedit): installs itself under input()
+
+        readline.clear_history()  # history = the trainee's replies in this call
+        readline.set_auto_history(False)
+        if "libedit" not in (readline.__doc__ or ""):
+            readline.parse_and_bind("tab: tab-insert")  # not file-name completion
+        self.readline_module = readline
+        self.read = read
+        # \x01...\x02 tell readline the colour codes take no room on the line
+        self.prompt = f"\x01{PROMPT_STYLE}\x02You:\x01\x1b[0m\x02 " if colour else "You: "
+
+    def readline(self) -> bytes:
+        try:
+            line = self.read(self.prompt)
+        except EOFError:
+            return b""
+        except UnicodeDecodeError:  # stdin decodes strictly: the bytes are gone, say so here
+            raise InputError("the line typed is not valid UTF-8 text: type it again (check the "
+                             "terminal's encoding, e.g. LANG=C.UTF-8)") from None
+        line = CONTROL_CHARACTER.sub(" ", ESCAPE_SEQUENCE.sub("", line)).strip()
+        if line:
+            self.readline_module.add_history(line)
+        # undecodable bytes go back as they came, for TypedReplies to refuse by line number
+        return line.encode("utf-8", "surrogateescape") + b"\n"
+
+
+def wait_for_enter(console, stdin: TextIO) -> bool:
+    """Before a spoken call at a terminal: the trainee reads the briefing and starts the call
+    with Enter. True at once when stdin is no terminal; False if input ended (Ctrl-D)."""
+    if not stdin.isatty():
+        return True
+    console.print("Press Enter when you're ready.", style="bold")
+    return stdin.readline() != ""

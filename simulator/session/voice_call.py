@@ -7,7 +7,6 @@ the transcript with word timings becomes the Reply the session scores.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,42 +35,52 @@ class SpokenReplies:
     """TraineeInput: listens for one reply per turn on the next audio source and transcribes it.
 
     `sources` yields one AudioSource per turn (the microphone again and again, or one WAV file
-    per reply); when it runs out the trainee has nothing more to say and the call ends.
+    per reply); when it runs out the trainee has nothing more to say and the call ends. A source
+    with `whole_reply` set (a WAV file) is one whole reply: pauses in it never end it. `turn`
+    (listening.YourTurn) cues the trainee and shows the meter while listening.
     """
 
     def __init__(self, sources: Iterator[AudioSource], recognizer: Recognizer, settings=None,
-                 show=None, source_name: str = "mic", on_close=None):
+                 turn=None, source_name: str = "mic", on_close=None):
         self.sources = sources
         self.on_close = on_close  # releases the microphone when the call is over
         self.recognizer = recognizer
-        self.settings = settings
-        self.show = show  # called with (level, partial transcript) while the trainee speaks
+        self.settings = settings  # vad.EndpointSettings for live sources; None: the defaults
+        self.turn = turn
         self.source_name = source_name
 
     def next_reply(self) -> Reply | None:
-        from simulator.voice.vad import listen
+        from simulator.voice.vad import EndpointSettings, listen
 
         for _attempt in range(MAX_SILENT_TURNS):
             source = next(self.sources, None)
             if source is None:
                 return None
+            whole = getattr(source, "whole_reply", False)
+            settings = EndpointSettings.whole_input() if whole else self.settings
             self.recognizer.start(source.rate)
             partial = ""
 
-            def on_frame(level: float, pcm: bytes) -> None:
+            def on_frame(level: float, pcm: bytes, rate: int = source.rate) -> str:
                 nonlocal partial
                 partial = self.recognizer.accept(pcm) or partial
-                if self.show:
-                    self.show(level, partial)
+                if self.turn:
+                    self.turn.update(level, partial, len(pcm) / 2 / rate)
+                return partial  # the end of the turn waits longer for unfinished words
 
-            captured = listen(source, self.settings, on_frame)
+            if self.turn:
+                self.turn.begin(source)
+            try:
+                captured = listen(source, settings, on_frame)
+            finally:
+                if self.turn:
+                    self.turn.end()
             transcript = self.recognizer.finish()
             if captured.spoke and transcript.text.strip():
                 return Reply(transcript.text.strip(), tuple(transcript.words),
                              delay=captured.speech_start, duration=captured.duration,
-                             source=self.source_name)
+                             source=self.source_name, audio=captured.audio)
         return None
-
 
     def close(self) -> None:
         if self.on_close is not None:
@@ -136,20 +145,3 @@ def prepare_speech(console, lines: list[tuple[str, object]], cache=None):
     if cache.notice and cache.notice != shown:
         console.print(cache.notice, style="yellow")
     return cache
-
-
-def level_meter(console):
-    """A one-line level meter and live partial transcript, on terminals only."""
-    if not console.is_terminal:
-        return None
-    last = [0.0]
-
-    def show(level: float, partial: str) -> None:
-        now = time.monotonic()
-        if now - last[0] < 0.1:
-            return
-        last[0] = now
-        bar = "█" * min(20, int(level * 60))
-        console.print(f"\r[green]{bar:<20}[/] {partial[-60:]:<60}", end="", highlight=False)
-
-    return show

@@ -5,13 +5,13 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 from simulator.dialog.persona import Persona
 from simulator.session.engines import Audio, AudioSource, VoiceSettings
 from simulator.session.text_io import PrintedProspect
 from simulator.session.voice_call import (
     SpokenReplies,
-    level_meter,
     output_available,
     persona_lines,
     prepare_speech,
@@ -31,8 +31,12 @@ def scan_devices() -> None:
         devices.refresh()
 
 
-def recognizer_for(console, engine: str | None, script: list[str] | None = None):
+def recognizer_for(console, engine: str | None, script: list[str] | None = None,
+                   data_dir: str | Path | None = None):
+    """The call's recognizer: PocketSphinx decodes with the sales language model of `data_dir`
+    (None: $CALLSIM_HOME or the user's data directory), or with the demo `script`'s grammar."""
     from simulator.models.paths import models_dir
+    from simulator.storage.paths import data_dir_path
     from simulator.voice.recognizers import available_engine, make_recognizer
 
     grammar = None
@@ -40,7 +44,8 @@ def recognizer_for(console, engine: str | None, script: list[str] | None = None)
         grammar = script_grammar(script)
         console.print("PocketSphinx listens for the demo script's sentences only; a Vosk model "
                       "recognizes open speech.", style="dim")
-    recognizer = make_recognizer(engine, models_dir(), grammar=grammar)
+    recognizer = make_recognizer(engine, models_dir(), grammar=grammar,
+                                 data_dir=data_dir_path(data_dir))
     if recognizer.notice:
         console.print(recognizer.notice, style="yellow")
     return recognizer
@@ -72,10 +77,13 @@ def _prospect(console, persona: Persona, no_voice: bool, output_device: str | No
 
 
 def voice_engines(console, persona: Persona, wav: list[Audio] | None, no_voice: bool,
-                  engine: str | None, input_device: str | None, output_device: str | None):
+                  engine: str | None, input_device: str | None, output_device: str | None,
+                  end_silence: float = 0.6, cue: bool = True,
+                  data_dir: str | Path | None = None):
     """(TraineeInput, ProspectOutput) for `practice` from recorded replies (`read_replies`) or
-    the microphone."""
-    recognizer = recognizer_for(console, engine)
+    the microphone (a pause of `end_silence` after a finished sentence ends a reply; `cue`
+    beeps when it is the trainee's turn)."""
+    recognizer = recognizer_for(console, engine, data_dir=data_dir)
     scan_devices()
     if wav:
         sources = wav_sources(wav)
@@ -84,11 +92,25 @@ def voice_engines(console, persona: Persona, wav: list[Audio] | None, no_voice: 
     from simulator.voice.capture import MicrophoneSource
 
     microphone = MicrophoneSource(input_device).open()
-    prospect, _sink = _prospect(console, persona, no_voice, output_device, microphone)
+    prospect, sink = _prospect(console, persona, no_voice, output_device, microphone)
     console.print("Speak your reply after the prospect; a pause ends it. Ctrl-C hangs up.",
                   style="dim")
-    return SpokenReplies(repeat(microphone), recognizer, show=level_meter(console),
+    return SpokenReplies(repeat(microphone), recognizer, live_settings(end_silence),
+                         your_turn(console, sink if cue else None),
                          on_close=microphone.close), prospect
+
+
+def live_settings(end_silence: float):
+    from simulator.voice.vad import EndpointSettings
+
+    return EndpointSettings(end_silence=end_silence)
+
+
+def your_turn(console, sink):
+    """The cue and meter of a microphone call; `sink` beeps the cue (None: no beep)."""
+    from simulator.session.listening import YourTurn
+
+    return YourTurn(console, sink)
 
 
 def script_grammar(sentences: list[str]) -> str:

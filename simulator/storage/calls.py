@@ -159,6 +159,32 @@ class CallStore:
 
         self._write(update)
 
+    def revise_call(self, call_id: str, revise: Callable[[CallRecord], tuple[
+            list[TurnRecord], dict[str, Any], dict[str, Any] | None]]) -> CallRecord:
+        """Re-write turns and re-score a finished call in one transaction (`callsim correct`,
+        `callsim rescore`): `revise` gets the call as saved and returns the changed turns (same
+        indexes; each keeps what it replaces in its extra), the new scorecard and delivery."""
+
+        def update(conn: sqlite3.Connection) -> CallRecord:
+            record = self._load(conn, _resolve_id(conn, call_id))
+            turns, scorecard, delivery = revise(record)
+            total = scorecard.get("score")
+            check_ending(record.outcome or "interrupted", total, utc_timestamp(), scorecard,
+                         delivery)
+            for turn in turns:
+                row = turn_row(record.call_id, turn)
+                conn.execute("UPDATE turns SET text = ?, detections = ?, words = ?, extra = ? "
+                             "WHERE call_id = ? AND idx = ?",
+                             (row[3], row[7], row[8], row[9], record.call_id, turn.index))
+            conn.execute("UPDATE calls SET score = ?, scorecard = ?, delivery = ? "
+                         "WHERE call_id = ?",
+                         (total, json_text(scorecard, "the scorecard"),
+                          None if delivery is None else json_text(delivery, "the delivery "
+                                                                   "figures"), record.call_id))
+            return self._load(conn, record.call_id)
+
+        return self._write(update)
+
     def import_calls(self, records: Iterable[CallRecord]) -> int:
         """Add whole calls (e.g. another laptop's history); ids already here are skipped.
 
@@ -224,7 +250,7 @@ class CallStore:
         limit: int | None = None,
     ) -> list[CallSummary]:
         """Summaries, newest first; trainee and workshop match ignoring ASCII case."""
-        where, params = _filters(trainee, workshop, persona)
+        where, params = filter_sql(trainee, workshop, persona)
         sql = (
             f"SELECT {SUMMARY_COLUMNS} FROM calls c{where} "
             "ORDER BY c.started_at DESC, c.call_id DESC LIMIT ?"
@@ -235,7 +261,7 @@ class CallStore:
 
     def count_calls(self, trainee: str | None = None, workshop: str | None = None,
                     persona: str | None = None) -> int:
-        where, params = _filters(trainee, workshop, persona)
+        where, params = filter_sql(trainee, workshop, persona)
         sql = f"SELECT count(*) FROM calls c{where}"
         return self._read(lambda conn: conn.execute(sql, params).fetchone()[0])
 
@@ -262,14 +288,16 @@ class CallStore:
             ) from None
 
 
-def _filters(trainee: str | None, workshop: str | None, persona: str | None):
+def filter_sql(trainee: str | None, workshop: str | None, persona: str | None,
+               joiner: str = " WHERE ") -> tuple[str, list[Any]]:
+    """SQL after `joiner` matching the given filters on `calls c` (all of them), and its params."""
     clauses: list[str] = []
     params: list[Any] = []
     for column, value in (("trainee", trainee), ("workshop", workshop), ("persona", persona)):
         if value is not None:
             clauses.append(f"c.{column} = ?")
             params.append(value)
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+    return (joiner + " AND ".join(clauses) if clauses else ""), params
 
 
 def _resolve_id(conn: sqlite3.Connection, text: str) -> str:

@@ -79,8 +79,24 @@ SCHEMA_V2: tuple[str, ...] = (
     "CREATE INDEX calls_for_board ON calls(workshop, trainee, persona, outcome, score, mode)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1, SCHEMA_V2)
-OUR_TABLES = frozenset({"calls", "turns", "workshops"})
+# v3: the trainee's replies as heard, one compressed clip per turn (storage/recordings.py).
+# Inside the database so a call stays one unit: deleting or exporting it takes its audio along.
+SCHEMA_V3: tuple[str, ...] = (
+    """CREATE TABLE recordings (
+        call_id TEXT NOT NULL REFERENCES calls(call_id) ON DELETE CASCADE,
+        idx     INTEGER NOT NULL,
+        format  TEXT NOT NULL,
+        rate    INTEGER NOT NULL,
+        seconds REAL NOT NULL,
+        audio   BLOB NOT NULL,
+        PRIMARY KEY (call_id, idx)
+    )""",  # a rowid table: SQLite advises against WITHOUT ROWID for rows of kilobytes
+    # Drill items were saved as max_turns before they had an outcome of their own.
+    "UPDATE calls SET outcome = 'answered' WHERE mode = 'drill' AND outcome = 'max_turns'",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
+OUR_TABLES = frozenset({"calls", "turns", "workshops", "recordings"})
 
 
 def _error_kind(exc: sqlite3.Error) -> str:

@@ -1,11 +1,15 @@
 """Export files: calls carried from one laptop to another on a USB stick.
 
 The file is gzip'd JSON lines. Line 1 is a header:
-    {"format": "callsim-export", "version": 1, "exported_at": ..., "calls": N,
-     "workshops": [{"name", "started_at", "ended_at"}...], "sha256": <hex of the body>}
-then one call per line (`CallRecord.to_json()`, oldest first). gzip's CRC catches damage in
-transit, the count and the SHA-256 catch a file cut or spliced at a line boundary, and every
-call is checked field by field, so a file is either taken whole or refused with one line.
+    {"format": "callsim-export", "version": 2, "exported_at": ..., "calls": N,
+     "workshops": [{"name", "started_at", "ended_at"}...], "sha256": <hex of the body>,
+     "personas": [{"id", "yaml"}...]}
+then one call per line (`CallRecord.to_json()`, oldest first), with, when its replies were
+recorded and the audio is exported, "recordings": [{"turn", "format", "rate", "seconds",
+"data": <base64 FLAC>}...]. Version 1 files (no personas, no recordings) are read as ever.
+gzip's CRC catches damage in transit, the count and the SHA-256 catch a file cut or spliced at
+a line boundary, and every call is checked field by field, so a file is either taken whole or
+refused with one line.
 """
 
 from __future__ import annotations
@@ -17,14 +21,16 @@ import shutil
 import sqlite3
 import tempfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from simulator.errors import CallsimError, InputError, StorageError, shorten
+from simulator.errors import CallsimError, InputError, StorageError, nothing_found, shorten
 from simulator.storage.files import disk_full, is_full_disk_error, write_atomically
 from simulator.storage.limits import MAX_LINE_DEPTH, has_surrogate, json_depth
+from simulator.storage.recordings import Recording, call_recordings, clip_to_json, clips_from_json
 from simulator.storage.records import CallRecord, is_timestamp, utc_timestamp
+from simulator.storage.shared_personas import PersonaText, persona_problem, personas_used
 from simulator.storage.workshops import (
     LIST_HINT,
     display_name,
@@ -37,17 +43,20 @@ if TYPE_CHECKING:
     from simulator.storage.calls import CallStore
 
 FORMAT = "callsim-export"
-VERSION = 1
+VERSION = 2  # 2: personas in the header, recordings with their calls
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_BODY_BYTES = 2 << 30  # refuse to inflate more than 2 GiB (a damaged or hostile file)
 INFLATE_CHUNK_BYTES = 1 << 20
 _SPOOL_BYTES = 32 << 20
 
 
-def call_line(record: CallRecord) -> bytes:
-    """One call as its export line: compact UTF-8 JSON and a newline."""
-    text = json.dumps(record.to_json(), ensure_ascii=False, separators=(",", ":"),
-                      allow_nan=False)  # fmt: skip
+def call_line(record: CallRecord, clips: list[Recording] | None = None) -> bytes:
+    """One call (and its recordings, if any) as its export line: compact UTF-8 JSON and a
+    newline."""
+    data = record.to_json()
+    if clips:
+        data["recordings"] = [clip_to_json(clip) for clip in clips]
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return text.encode() + b"\n"
 
 
@@ -57,6 +66,8 @@ class ExportFile:
     exported_at: str
     workshops: list[dict[str, Any]]
     calls: list[CallRecord]
+    recordings: dict[str, list[Recording]] = field(default_factory=dict)  # by call id
+    personas: list[PersonaText] = field(default_factory=list)
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -70,12 +81,21 @@ def _calls_sql(trainee: str | None, workshop: str | None) -> tuple[str, list[str
     return f"SELECT call_id FROM calls{where} ORDER BY started_at, call_id", params
 
 
+@dataclass
+class _Collected:
+    count: int = 0
+    workshops: list[dict[str, Any]] = field(default_factory=list)
+    sha256: str = ""
+    personas: set[str] = field(default_factory=set)  # ids the calls used
+
+
 def _collect(store: CallStore, conn: sqlite3.Connection, body: BinaryIO, trainee: str | None,
-             workshop: str | None) -> tuple[int, list[dict[str, Any]], str]:
+             workshop: str | None, audio: bool) -> _Collected:
     """Write the calls' lines to `body` (one snapshot); their count, workshops and SHA-256."""
     body.seek(0)
     body.truncate()  # from scratch, should a busy database make the store run this again
     digest = hashlib.sha256()
+    personas: set[str] = set()
     if workshop is not None and display_name(conn, workshop) is None:
         raise InputError(f"no workshop named {shorten(workshop)}; {LIST_HINT}")
     sql, params = _calls_sql(trainee, workshop)
@@ -83,7 +103,8 @@ def _collect(store: CallStore, conn: sqlite3.Connection, body: BinaryIO, trainee
     count = 0
     for (call_id,) in conn.execute(sql, params).fetchall():
         record = store._load(conn, call_id)
-        line = call_line(record)
+        line = call_line(record, call_recordings(conn, call_id) if audio else None)
+        personas.add(record.persona)
         digest.update(line)
         body.write(line)
         count += 1
@@ -91,23 +112,32 @@ def _collect(store: CallStore, conn: sqlite3.Connection, body: BinaryIO, trainee
             named.add(nocase(record.workshop))
     rows = [row for row in workshop_rows(conn) if nocase(row[0]) in named]
     workshops = [{"name": n, "started_at": s, "ended_at": e} for n, s, e in sorted(rows)]
-    return count, workshops, digest.hexdigest()
+    return _Collected(count, workshops, digest.hexdigest(), personas)
 
 
 def export_calls(store: CallStore, path: str | Path, workshop: str | None = None,
-                 trainee: str | None = None, now: str | None = None) -> int:  # fmt: skip
-    """Write the matching calls (all by default) and their workshops to `path`; the count.
+                 trainee: str | None = None, now: str | None = None,
+                 audio: bool = True) -> int:  # fmt: skip
+    """Write the matching calls (all by default), their recordings (unless not `audio`), the
+    personas they used and their workshops to `path`; the count of calls.
+
+    Nothing to carry (no call, no workshop) is a NothingFoundError, and no file is written; an
+    empty workshop is carried, so the trainer's laptop knows it.
 
     `now` (default: the current time) is the export time written in the header.
     """
     with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as body:
         try:
-            count, workshops, sha256 = store._read(
-                lambda conn: _collect(store, conn, body, trainee, workshop))
+            found = store._read(lambda conn: _collect(store, conn, body, trainee, workshop,
+                                                      audio))
         except OSError as exc:  # a big export spills the spool into the temporary folder
             raise _spool_error(exc) from None
+        if not found.count and not found.workshops:  # the "nothing found" rule: no file
+            raise nothing_found(trainee, workshop)
+        personas = personas_used(found.personas, store.path.parent)
         header = {"format": FORMAT, "version": VERSION, "exported_at": now or utc_timestamp(),
-                  "calls": count, "workshops": workshops, "sha256": sha256}
+                  "calls": found.count, "workshops": found.workshops, "sha256": found.sha256,
+                  "personas": [persona.to_json() for persona in personas]}
 
         def write(out: BinaryIO) -> None:
             # No name and no time in the gzip header: the same calls give the same bytes.
@@ -117,7 +147,7 @@ def export_calls(store: CallStore, path: str | Path, workshop: str | None = None
                 shutil.copyfileobj(body, packed)
 
         write_atomically(path, write)
-    return count
+    return found.count
 
 
 def _spool_error(exc: OSError) -> StorageError:
@@ -185,16 +215,21 @@ def _header(path: Path, line: bytes) -> dict[str, Any]:
         raise _refused(path, "its header has no valid call count")
     if not isinstance(sha, str) or len(sha) != 64:
         raise _refused(path, "its header has no valid sha256")
-    workshops = header.get("workshops")
-    if not isinstance(workshops, list):
-        raise _refused(path, "its header has no workshop list")
-    for index, workshop in enumerate(workshops):
-        problem = workshop_problem(workshop)
-        if problem:
-            raise _refused(path, f"its header's workshop {index + 1} {problem}")
+    _check_list(path, header.get("workshops"), "workshop", workshop_problem)
     if not is_timestamp(header.get("exported_at")):
         raise _refused(path, "its header has no valid exported_at time")
+    personas = header.get("personas", [] if version == 1 else None)  # v1 had none
+    _check_list(path, personas, "persona", persona_problem)
     return header
+
+
+def _check_list(path: Path, items: Any, what: str, problem_of) -> None:
+    if not isinstance(items, list):
+        raise _refused(path, f"its header has no {what} list")
+    for index, item in enumerate(items):
+        problem = problem_of(item)
+        if problem:
+            raise _refused(path, f"its header's {what} {index + 1} {problem}")
 
 
 def _no_constant(name: str) -> None:
@@ -219,18 +254,29 @@ def read_export(path: str | Path) -> ExportFile:
     if len(lines) != header["calls"]:
         raise _refused(path, f"its header announces {header['calls']} calls but it holds "
                              f"{len(lines)}")  # fmt: skip
-    calls = [_call(path, number, line) for number, line in enumerate(lines, start=2)]
-    return ExportFile(path, header["exported_at"], header["workshops"], calls)
+    calls, recordings = [], {}
+    for number, line in enumerate(lines, start=2):
+        record, clips = _call(path, number, line)
+        calls.append(record)
+        if clips:
+            recordings[record.call_id] = clips
+    personas = [PersonaText(p["id"], p["yaml"]) for p in header.get("personas", [])]
+    return ExportFile(path, header["exported_at"], header["workshops"], calls, recordings,
+                      personas)
 
 
-def _call(path: Path, number: int, line: bytes) -> CallRecord:
-    """The call on line `number`, checked whole before anything is written."""
+def _call(path: Path, number: int, line: bytes) -> tuple[CallRecord, list[Recording]]:
+    """The call on line `number` and its recordings, checked whole before anything is
+    written."""
     data: Any = None
     try:
         if json_depth(line) > MAX_LINE_DEPTH:  # before json.loads, which recurses per level
             raise ValueError(f"it nests deeper than {MAX_LINE_DEPTH} levels")
         data = json.loads(line, parse_constant=_no_constant)
-        return CallRecord.from_json(data)
+        clips = data.pop("recordings", []) if isinstance(data, dict) else []
+        record = CallRecord.from_json(data)
+        replies = {turn.index for turn in record.turns if turn.speaker == "trainee"}
+        return record, clips_from_json(clips, replies)
     except (ValueError, CallsimError) as exc:
         detail = str(exc).splitlines()[0] if str(exc) else "not JSON"
         if "integer string conversion" in detail:  # Python's advice is for programmers

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.scoring.rubric import CHECK_IDS
-from simulator.storage.calls import CallStore
+from simulator.storage.calls import CallStore, filter_sql
+from simulator.storage.rows import COUNTED_SQL
 
 DELIVERY_KEYS: tuple[str, ...] = (
     "response_delay_s", "speaking_rate_wpm", "talk_share", "filler_words",
@@ -47,8 +48,8 @@ _FACTS_SQL = f"""
              THEN json_extract(scorecard, {_paths("$.checks.", CHECK_IDS, ".verdict")}) END,
         CASE WHEN json_valid(delivery)
              THEN json_extract(delivery, {_paths("$.", DELIVERY_KEYS)}) END
-    FROM calls
-    WHERE outcome IS NOT NULL{{where}}
+    FROM calls c
+    WHERE {COUNTED_SQL}{{where}}
     ORDER BY started_at, call_id
 """
 
@@ -74,9 +75,14 @@ def _delivery(text: str | None) -> tuple[float | None, ...] | None:
     return None if all(v is None for v in figures) else figures
 
 
-def call_facts(store: CallStore, trainee: str | None = None) -> list[CallFacts]:
-    """Every finished call (of `trainee`, matched ignoring ASCII case), oldest first."""
-    where, params = ("", []) if trainee is None else (" AND trainee = ?", [trainee])
+def call_facts(store: CallStore, trainee: str | None = None, workshop: str | None = None,
+               persona: str | None = None) -> list[CallFacts]:
+    """Every call that counts in progress (rows.COUNTED_SQL), oldest first.
+
+    `trainee` and `workshop` match ignoring ASCII case; demo calls, unfinished calls and calls
+    without a reply are left out (history still lists them).
+    """
+    where, params = filter_sql(trainee, workshop, persona, joiner=" AND ")
     sql = _FACTS_SQL.format(where=where)
 
     def read(conn: sqlite3.Connection) -> list[tuple]:

@@ -28,6 +28,7 @@ OUTCOMES: tuple[str, ...] = (
     "max_turns",
     "interrupted",
     "error",
+    "answered",  # a drill item: one objection, one reply
 )
 
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
@@ -288,3 +289,15 @@ class CallSummary:
     outcome: str | None
     score: int | None
     turns: int
+    replies: int = 0  # the trainee's non-empty replies
+
+    @property
+    def not_counted(self) -> str | None:
+        """Why this call is left out of progress, trends and boards (None: it counts)."""
+        if self.outcome is None:
+            return "unfinished"
+        if self.mode == "demo":
+            return "demo"
+        if self.replies == 0:
+            return "no reply"
+        return None

@@ -14,9 +14,21 @@ CALL_COLUMNS = (
     "outcome, score, scorecard, delivery"
 )
 TURN_COLUMNS = "idx, speaker, text, started_at, ended_at, state, detections, words, extra"
+# Replies the trainee actually gave (a silent microphone or Ctrl-C before any reply gives none).
+REPLIES_SQL = (
+    "(SELECT COUNT(*) FROM turns r WHERE r.call_id = c.call_id AND r.speaker = 'trainee' "
+    "AND r.text != '')"
+)
+# What counts in progress, trends and boards: a finished call, not a demo, with a reply in it.
+# Every other call stays in history, marked.
+COUNTED_SQL = (
+    "(c.outcome IS NOT NULL AND c.mode != 'demo' AND EXISTS (SELECT 1 FROM turns r "
+    "WHERE r.call_id = c.call_id AND r.speaker = 'trainee' AND r.text != ''))"
+)
+
 SUMMARY_COLUMNS = (
     "c.call_id, c.started_at, c.trainee, c.workshop, c.persona, c.persona_name, c.mode, "
-    "c.outcome, c.score, (SELECT COUNT(*) FROM turns t WHERE t.call_id = c.call_id)"
+    f"c.outcome, c.score, (SELECT COUNT(*) FROM turns t WHERE t.call_id = c.call_id), {REPLIES_SQL}"
 )
 
 

@@ -1,65 +1,56 @@
 """PocketSphinx recognizer: the fallback that needs no download (its wheel ships en-us models).
 
+A reply is decoded first with the domain language model (what sales reps say, built from the
+rubric and personas by simulator.voice.domain_lm), which halves the word error rate on sales
+replies; when the words' mean posterior is low (the trainee said something else) the kept audio
+is decoded again with the general LM and the more confident transcript wins.
+
 PocketSphinx does badly on audio with exact digital silence (synthetic speech, WAV replies):
 its feature normalisation is thrown by frames of zeros. A low, seeded noise floor mixed in before
 decoding fixes most of that (see benchmarks/asr_wer.py for the measured effect).
 
-Its live cepstral mean (CMN) starts from the model's default, which is far from real speech, so
-the first words of an utterance were lost ("thank you" -> "very few"). Carrying the estimate from
-turn to turn fixes that but makes a turn's transcript depend on the turns before it; instead every
-turn starts from a fixed, calibrated mean (`benchmarks/asr_wer.py --calibrate` derives it).
+Its cepstral mean (CMN) is held for a whole reply (PocketSphinx updates it at the end), starting
+from a fixed estimate calibrated on espeak-ng speech. A recognizer serves one call and keeps a
+running estimate of the caller's mean from reply to reply. Measured (benchmarks/asr_wer.py), the
+fixed start is better for voices and channels like the calibration's (35% vs 38% WER), while a
+different channel (a narrow-band, coloured, quiet microphone) needs the running one (70% vs 81%
+WER, first word 42% vs 33%); so a reply starts from the running mean only when that is further
+than CMN_CARRY_BEYOND from the fixed one. The same replies in the same order always decode the
+same way.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 
-from simulator.errors import ModelError, require
+from simulator.errors import require
 from simulator.session.engines import Transcript, Word
+from simulator.voice.sphinx_decoders import (
+    CMN_INIT,
+    DECODER_RATE,
+    DomainModel,
+    domain_decoder,
+    general_decoder,
+    grammar_search,
+)
 
-DECODER_RATE = 16000  # the bundled acoustic model is 16 kHz
 FRAMES_PER_SECOND = 100  # pocketsphinx's default frame rate, for segment timings
 NOISE_FLOOR_DB = 25.0  # noise this far below the speech level
 NOMINAL_SPEECH_DBFS = -26.0  # assumed level until speech has been heard
 VOICED_DBFS = -50.0  # 10 ms frames louder than this count towards the speech level
 NOISE_SEED = 20240611
 PARTIAL_EVERY = 0.2  # seconds of audio between partial hypotheses (each costs a backtrace)
-# Cepstral mean after espeak-ng en-us reading "The North Wind and the Sun" with the noise floor.
-CMN_INIT = "61.44,-2.60,-1.79,12.62,-2.52,-0.74,-4.41,-16.46,-8.37,-5.13,3.82,1.22,-5.66"
+# Below this mean word posterior the domain LM's transcript is doubted and the general LM tries
+# too. Tuned on benchmarks/asr_wer.py's own dev set (--tune): 0.3 re-decodes 7% of sales replies
+# (same sales WER) and half the off-topic ones (off-topic WER 101% -> 89%); 0.4 would re-decode
+# 16% and 88%, each re-decode costing the trainee ~0.3 s per second of reply.
+FALLBACK_BELOW = 0.3
+# Distance (Euclidean, over the 13 cepstra) from CMN_INIT beyond which the caller's running mean
+# is used: espeak-ng voices stay within ~20, a telephone-like microphone is ~34 away.
+CMN_CARRY_BEYOND = 25.0
 
-_decoder = None  # one per process: building it loads the models (about a second)
-_grammars: set[str] = set()
-_open_utterance = False  # the shared decoder runs one utterance at a time
+_open: set[int] = set()  # ids of decoders inside an utterance (an abandoned turn leaves one)
 _ALTERNATE = re.compile(r"\(\d+\)$")  # "read(2)": the second pronunciation of "read"
-
-
-def _shared_decoder():
-    global _decoder
-    if _decoder is None:
-        ps = require("pocketsphinx")
-        try:
-            # No second (fwdflat) pass: it costs ~300 ms at the end of every reply, the time the
-            # trainee waits for the prospect, for ~2 points of word error rate. A tighter HMM
-            # limit keeps the final lattice search short (same error rate on sales replies).
-            _decoder = ps.Decoder(samprate=DECODER_RATE, loglevel="FATAL", cmninit=CMN_INIT,
-                                  remove_noise=False, fwdflat=False, maxhmmpf=6000)
-        except (RuntimeError, ValueError) as exc:
-            raise ModelError(f"cannot load the PocketSphinx model ({exc}); reinstall it with: "
-                             f".venv/bin/pip install --force-reinstall pocketsphinx") from exc
-    return _decoder
-
-
-def _grammar_search(decoder, jsgf: str) -> str:
-    name = "jsgf-" + hashlib.sha1(jsgf.encode()).hexdigest()[:12]
-    if name not in _grammars:
-        try:
-            decoder.add_jsgf_string(name, jsgf)
-        except (ValueError, RuntimeError) as exc:
-            raise ModelError(f"invalid JSGF grammar ({exc}); every word must be in the "
-                             f"PocketSphinx dictionary") from exc
-        _grammars.add(name)
-    return name
 
 
 class NoiseFloor:
@@ -110,17 +101,31 @@ class NoiseFloor:
 
 
 class PocketSphinxRecognizer:
-    """engines.Recognizer over PocketSphinx; `grammar` (JSGF text) restricts what it can hear."""
+    """engines.Recognizer over PocketSphinx for one call.
+
+    `domain` (a domain_lm.DomainModel) is tried first, the general LM when its words are unsure;
+    `grammar` (JSGF text) instead restricts what it can hear. `fallback_below` is the mean word
+    posterior under which the general LM is tried too (None: never).
+    """
 
     name = "pocketsphinx"
 
-    def __init__(self, grammar: str | None = None, noise_floor_db: float | None = NOISE_FLOOR_DB):
+    def __init__(self, grammar: str | None = None, noise_floor_db: float | None = NOISE_FLOOR_DB,
+                 domain: DomainModel | None = None, fallback_below: float | None = FALLBACK_BELOW):
         self.grammar = grammar
         self.noise_floor_db = noise_floor_db
+        self.fallback_below = fallback_below
         self.notice: str | None = None
-        self._decoder = _shared_decoder()
-        self._search = _grammar_search(self._decoder, grammar) if grammar else None
+        self._general = general_decoder()
+        self._search = grammar_search(grammar) if grammar else None
+        self._domain = domain_decoder(domain) if domain is not None and not grammar else None
+        self._cmn = CMN_INIT  # where the next reply starts (see the module's docstring)
+        self._running = CMN_INIT  # the caller's mean over the replies so far
+        self._unmeasured = b""  # the last reply's audio, when it did not update _running
         self._started = False
+        self.last_pass: str | None = None  # "domain", "general" or "grammar": who won the turn
+        self.last_scores: dict[str, float] = {}  # mean word posterior of each pass tried
+        self.last_words: dict[str, list[Word]] = {}  # and its words
 
     def start(self, rate: int) -> None:
         np = require("numpy")
@@ -128,22 +133,41 @@ class PocketSphinxRecognizer:
         self._rate = rate
         self._partial, self._unreported = "", 0.0
         self._odd_byte = b""  # half a sample, kept for the next chunk
+        self._kept: list[bytes] = []  # the 16 kHz audio decoded, for a second pass
         self._resampler = None
         if rate != DECODER_RATE:
             soxr = require("soxr")
             self._resampler = soxr.ResampleStream(rate, DECODER_RATE, 1, dtype="float32")
         self._floor = NoiseFloor(self.noise_floor_db) if self.noise_floor_db is not None else None
-        global _open_utterance
-        decoder = self._decoder
-        if _open_utterance:  # an abandoned turn: drop it
+        self._decoder = self._domain or self._general
+        self._update_running_mean()
+        self._begin(self._decoder, self._search)
+        self._started = True
+
+    def _begin(self, decoder, search: str | None, cmn: str | None = None) -> None:
+        if id(decoder) in _open:  # an abandoned turn: drop it
             decoder.end_utt()
-        if decoder.current_search() != (self._search or "_default"):
-            decoder.activate_search(self._search)
-        # Fresh feature extraction (normalisation from CMN_INIT) for every turn, so a reply
-        # decodes the same way whatever came before it.
+            _open.discard(id(decoder))
+        if decoder is self._general and decoder.current_search() != (search or "_default"):
+            decoder.activate_search(search)
         decoder.reinit_feat()
+        decoder.set_cmn(cmn or self._cmn)
         decoder.start_utt()
-        _open_utterance = self._started = True
+        _open.add(id(decoder))
+
+    def _end(self, decoder) -> list[Word]:
+        decoder.end_utt()
+        _open.discard(id(decoder))
+        return [
+            Word(
+                _ALTERNATE.sub("", seg.word),
+                seg.start_frame / FRAMES_PER_SECOND,
+                (seg.end_frame + 1) / FRAMES_PER_SECOND,
+                min(max(float(seg.prob), 0.0), 1.0),
+            )
+            for seg in decoder.seg() or ()  # None when no audio was decoded
+            if _is_word(seg.word)
+        ]
 
     def accept(self, pcm: bytes) -> str:
         if not self._started:
@@ -160,21 +184,44 @@ class PocketSphinxRecognizer:
         if not self._started:
             self.start(DECODER_RATE)
         self._feed(b"", last=True)
-        global _open_utterance
+        self._started = False
         decoder = self._decoder
-        decoder.end_utt()
-        _open_utterance = self._started = False
-        words = [
-            Word(
-                _ALTERNATE.sub("", seg.word),
-                seg.start_frame / FRAMES_PER_SECOND,
-                (seg.end_frame + 1) / FRAMES_PER_SECOND,
-                min(max(float(seg.prob), 0.0), 1.0),
-            )
-            for seg in decoder.seg() or ()  # None when no audio was decoded
-            if _is_word(seg.word)
-        ]
+        words = self._end(decoder)
+        started_from = self._cmn
+        if started_from == self._running:
+            self._running, self._unmeasured = decoder.get_cmn(), b""
+        else:  # measured at the next start, off the time the trainee waits for the prospect
+            self._unmeasured = b"".join(self._kept)
+        score = _mean_posterior(words)
+        self.last_pass = "grammar" if self._search else "domain" if self._domain else "general"
+        self.last_scores, self.last_words = {self.last_pass: score}, {self.last_pass: words}
+        if self._domain is not None and self.fallback_below is not None and self._kept \
+                and score < self.fallback_below:
+            again = self._redecode(started_from)
+            self.last_scores["general"] = _mean_posterior(again)
+            self.last_words["general"] = again
+            if self.last_scores["general"] > score:
+                words, self.last_pass = again, "general"
         return Transcript(" ".join(w.text for w in words), words)
+
+    def _redecode(self, cmn: str) -> list[Word]:
+        """The kept audio through the general LM, from the cepstral mean the turn started with."""
+        self._begin(self._general, None, cmn)
+        self._general.process_raw(b"".join(self._kept), full_utt=False)
+        return self._end(self._general)
+
+    def _update_running_mean(self) -> None:
+        """Fold the last reply into the running mean (feature extraction only), then pick where
+        this reply starts: the running mean if the channel is far from the calibration's."""
+        if self._unmeasured:
+            decoder = self._decoder
+            self._begin(decoder, self._search, self._running)
+            decoder.process_raw(self._unmeasured, no_search=True, full_utt=False)
+            decoder.end_utt()
+            _open.discard(id(decoder))
+            self._running, self._unmeasured = decoder.get_cmn(), b""
+        far = _distance(self._running, CMN_INIT) > CMN_CARRY_BEYOND
+        self._cmn = self._running if far else CMN_INIT
 
     def _feed(self, pcm: bytes, last: bool) -> None:
         np = self._np
@@ -189,6 +236,16 @@ class PocketSphinxRecognizer:
         if len(samples):
             data = np.clip(np.round(samples), -32768, 32767).astype("<i2").tobytes()
             self._decoder.process_raw(data, full_utt=False)
+            self._kept.append(data)
+
+
+def _distance(cmn: str, other: str) -> float:
+    return sum((float(a) - float(b)) ** 2 for a, b in zip(cmn.split(","), other.split(","),
+                                                           strict=True)) ** 0.5
+
+
+def _mean_posterior(words: list[Word]) -> float:
+    return sum(w.conf for w in words) / len(words) if words else 0.0
 
 
 def _is_word(token: str) -> bool:

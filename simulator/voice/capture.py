@@ -30,10 +30,12 @@ LOST_MIC = (
 class WavSource:
     """A recorded reply: any WAV (rate, channels, width) as 16 kHz mono frames.
 
-    pause/resume do nothing: a file does not hear the prospect.
+    pause/resume do nothing: a file does not hear the prospect. The file is one whole reply
+    (`whole_reply`): a call decodes all of it, pauses included.
     """
 
     rate = SPEECH_RATE
+    whole_reply = True
 
     def __init__(self, wav: str | Path | Audio):
         audio = wav if isinstance(wav, Audio) else read_wav(wav)
@@ -63,6 +65,7 @@ class MicrophoneSource:
     """
 
     rate = SPEECH_RATE
+    whole_reply = False  # a pause ends a reply (vad.py)
 
     def __init__(
         self,
@@ -158,6 +161,11 @@ class MicrophoneSource:
         self._drain()
         self._silence_until = time.monotonic() + self.resume_tail
         self._paused = False
+
+    def wait_until_listening(self) -> None:
+        """Return once the input after `resume` is real again (its tail is silenced), so that
+        a cue shown now is not followed by clipped words."""
+        time.sleep(max(0.0, self._silence_until - time.monotonic()))
 
     def _drain(self) -> None:
         while True:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from simulator.errors import AudioError, require, shorten
+from simulator.errors import AudioError, UnknownDeviceError, require, shorten
 
 Kind = Literal["input", "output"]
 
@@ -81,14 +81,16 @@ def resolve_device(spec: str | int | None, kind: Kind) -> int | None:
         for device in devices:
             if device.index == int(text):
                 return device.index
-        raise AudioError(f"no {kind} device number {shorten(text)}; {_available(devices)}")
+        raise UnknownDeviceError(f"no {kind} device number {shorten(text)}; "
+                                 f"{_available(devices)}")
     matches = [d for d in devices if text.lower() in d.name.lower()]
     exact = [d for d in matches if d.name.lower() == text.lower()]
     if len(exact) == 1 or len(matches) == 1:
         return (exact or matches)[0].index
     if not matches:
-        raise AudioError(f"no {kind} device matches '{shorten(text)}'; {_available(devices)}")
-    raise AudioError(
+        raise UnknownDeviceError(f"no {kind} device matches '{shorten(text)}'; "
+                                 f"{_available(devices)}")
+    raise UnknownDeviceError(
         f"{len(matches)} {kind} devices match '{shorten(text)}'; pick one by number: "
         f"{_available(matches)}"
     )

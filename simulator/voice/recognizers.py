@@ -57,12 +57,16 @@ def available_engine(engine: str | None, models: Path, model: str | None = None)
 
 
 def make_recognizer(engine: str | None, models: Path, model: str | None = None,
-                    grammar: str | None = None) -> Recognizer:
-    """A ready recognizer; its `notice` attribute carries the fallback line, if any.
+                    grammar: str | None = None, data_dir: Path | None = None) -> Recognizer:
+    """A ready recognizer; its `notice` attribute carries the fallback line(s), if any.
 
     `grammar` (JSGF) applies to PocketSphinx only and makes it hear nothing but those phrases.
+    Without one, PocketSphinx decodes with the sales language model of `data_dir` (built there
+    at first use) and falls back to its general one, with a notice, when that model cannot be
+    had.
     """
     choice = available_engine(engine, models, model)
+    notices = [choice.notice]
     if choice.engine == "vosk":
         from simulator.voice.asr_vosk import VoskRecognizer
 
@@ -70,6 +74,16 @@ def make_recognizer(engine: str | None, models: Path, model: str | None = None,
     else:
         from simulator.voice.asr_sphinx import PocketSphinxRecognizer
 
-        recognizer = PocketSphinxRecognizer(grammar=grammar)
-    recognizer.notice = choice.notice
+        recognizer = None
+        if grammar is None and data_dir is not None:
+            try:
+                from simulator.voice.domain_lm import domain_model
+
+                recognizer = PocketSphinxRecognizer(domain=domain_model(data_dir))
+            except (ModelError, OSError) as exc:
+                notices.append(f"{exc}; meanwhile replies are recognized with the general "
+                               f"vocabulary, which mishears more")
+        if recognizer is None:
+            recognizer = PocketSphinxRecognizer(grammar=grammar)
+    recognizer.notice = "\n".join(n for n in notices if n) or None
     return recognizer

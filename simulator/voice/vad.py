@@ -1,31 +1,35 @@
 """Finding where a spoken reply starts and ends (webrtcvad), for live and recorded audio alike.
 
-`Endpointer` is fed 16 kHz PCM and knows nothing about devices, so WAV files test it exactly as
+`TurnTracker` decides on frames already judged voiced or not (pure); `Endpointer` adds the voice
+detector and is fed 16 kHz PCM, knowing nothing about devices, so WAV files test it exactly as
 the microphone uses it. `listen` runs any AudioSource through it and returns the reply.
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from simulator.errors import require
 from simulator.session.engines import Audio, AudioSource
+from simulator.voice.turn_end import end_pause
 from simulator.voice.wavio import SPEECH_RATE, level
 
 FRAME_SECONDS = 0.03  # webrtcvad accepts 10, 20 or 30 ms frames
 START_WINDOW = 0.3  # speech starts when `min_speech` of the last 0.3 s is voiced
 
 NO_SPEECH = "no_speech"  # nothing said within `first_word_timeout`
-SILENCE = "silence"  # the trainee stopped for `end_silence`
+SILENCE = "silence"  # the trainee paused as long as the words so far call for
 MAX_LENGTH = "max_length"  # the reply hit `max_reply`
 END_OF_INPUT = "end_of_input"  # the source ran out (end of a WAV file)
 
 
 @dataclass(frozen=True)
 class EndpointSettings:
-    end_silence: float = 0.6  # a pause this long ends the reply
+    end_silence: float = 0.6  # the pause that ends a finished sentence (the base; see turn_end)
+    adaptive: bool = True  # wait longer when the words so far are unfinished (turn_end.py)
     first_word_timeout: float = 8.0  # a trainee thinking is not a trainee finished
     max_reply: float = 30.0  # seconds from the first word
     min_speech: float = 0.18  # voiced time within START_WINDOW that counts as speech (not a click)
@@ -37,6 +41,11 @@ class EndpointSettings:
         if not 0 <= self.aggressiveness <= 3:
             raise ValueError("aggressiveness must be 0..3")
 
+    @classmethod
+    def whole_input(cls) -> EndpointSettings:
+        """A recorded reply: no pause, length or wait ends it, only the end of the file."""
+        return cls(end_silence=math.inf, first_word_timeout=math.inf, max_reply=math.inf)
+
 
 @dataclass(frozen=True)
 class EndpointEvent:
@@ -45,19 +54,19 @@ class EndpointEvent:
     reason: str | None = None  # for "end": NO_SPEECH, SILENCE, MAX_LENGTH or END_OF_INPUT
 
 
-class Endpointer:
-    """Feed PCM in any chunk sizes; get "start" and "end" events once each."""
+class TurnTracker:
+    """The turn-taking decision on 30 ms frames already judged voiced or not: pure, so tables
+    of frames and partial transcripts test it. `hear` passes the recognizer's words so far,
+    which set how long a pause ends the turn (turn_end.end_pause)."""
 
-    def __init__(self, settings: EndpointSettings | None = None, rate: int = SPEECH_RATE):
-        webrtcvad = require("webrtcvad")
+    def __init__(self, settings: EndpointSettings | None = None):
         self.settings = settings or EndpointSettings()
-        self.rate = rate
-        self._vad = webrtcvad.Vad(self.settings.aggressiveness)
-        self._frame_bytes = round(rate * FRAME_SECONDS) * 2
-        self._pending = b""
         self._frames = 0
         self._window: deque[tuple[int, bool]] = deque(maxlen=round(START_WINDOW / FRAME_SECONDS))
         self._needed = max(1, round(self.settings.min_speech / FRAME_SECONDS))
+        self.partial = ""
+        self._pause = self.settings.end_silence
+        self.hear("")  # no words yet: neither finished nor unfinished
         self.speech_start: float | None = None
         self.speech_end: float | None = None  # end of the last voiced frame so far
         self.reason: str | None = None
@@ -70,23 +79,19 @@ class Endpointer:
     def fed_seconds(self) -> float:
         return self._frames * FRAME_SECONDS
 
-    def feed(self, pcm: bytes) -> list[EndpointEvent]:
-        events: list[EndpointEvent] = []
-        self._pending += pcm
-        while not self.done and len(self._pending) >= self._frame_bytes:
-            frame = self._pending[: self._frame_bytes]
-            self._pending = self._pending[self._frame_bytes :]
-            events.extend(self._step(self._vad.is_speech(frame, self.rate)))
-        return events
+    @property
+    def pause_needed(self) -> float:
+        """Seconds of silence that would end the turn now."""
+        return self._pause
 
-    def finish(self) -> list[EndpointEvent]:
-        """The input ended: close the reply where the speech stopped."""
+    def hear(self, partial: str) -> None:
+        self.partial = partial
+        s = self.settings
+        self._pause = end_pause(partial, s.end_silence) if s.adaptive else s.end_silence
+
+    def step(self, voiced: bool) -> list[EndpointEvent]:
         if self.done:
             return []
-        self.reason = END_OF_INPUT
-        return [EndpointEvent("end", self.speech_end or self.fed_seconds, END_OF_INPUT)]
-
-    def _step(self, voiced: bool) -> list[EndpointEvent]:
         index = self._frames
         self._frames += 1
         now = self._frames * FRAME_SECONDS
@@ -108,10 +113,42 @@ class Endpointer:
             self.reason = MAX_LENGTH
             self.speech_end = now
             return [EndpointEvent("end", now, MAX_LENGTH)]
-        if now - (self.speech_end or now) >= s.end_silence:
+        if now - (self.speech_end or now) >= self._pause - 1e-9:  # whole frames of silence
             self.reason = SILENCE
             return [EndpointEvent("end", self.speech_end, SILENCE)]
         return []
+
+    def finish(self) -> list[EndpointEvent]:
+        """The input ended: close the reply where the speech stopped."""
+        if self.done:
+            return []
+        self.reason = END_OF_INPUT
+        return [EndpointEvent("end", self.speech_end or self.fed_seconds, END_OF_INPUT)]
+
+
+class Endpointer(TurnTracker):
+    """A TurnTracker fed PCM in any chunk sizes (webrtcvad judges each frame); "start" and
+    "end" events come once each."""
+
+    def __init__(self, settings: EndpointSettings | None = None, rate: int = SPEECH_RATE):
+        super().__init__(settings)
+        webrtcvad = require("webrtcvad")
+        self.rate = rate
+        self._vad = webrtcvad.Vad(self.settings.aggressiveness)
+        self._frame_bytes = round(rate * FRAME_SECONDS) * 2
+        self._pending = b""
+
+    def feed(self, pcm: bytes, partial: str | None = None) -> list[EndpointEvent]:
+        """Audio, and the recognizer's words so far when it has new ones."""
+        if partial is not None:
+            self.hear(partial)
+        events: list[EndpointEvent] = []
+        self._pending += pcm
+        while not self.done and len(self._pending) >= self._frame_bytes:
+            frame = self._pending[: self._frame_bytes]
+            self._pending = self._pending[self._frame_bytes :]
+            events.extend(self.step(self._vad.is_speech(frame, self.rate)))
+        return events
 
 
 @dataclass(frozen=True)
@@ -130,22 +167,24 @@ class CapturedReply:
         return self.speech_start is not None
 
 
-FrameHook = Callable[[float, bytes], None]  # (level 0..1, 16-bit PCM) for meters, live partials
+# Called with (level 0..1, 16-bit PCM) for every frame: feeds meters and the recognizer, and
+# returns the recognizer's words so far (or None), which the end of turn depends on.
+FrameHook = Callable[[float, bytes], "str | None"]
 
 
 def listen(
     source: AudioSource, settings: EndpointSettings | None = None, on_frame: FrameHook | None = None
 ) -> CapturedReply:
-    """Take one reply from `source`: wait for the first word, stop at the pause after the last."""
+    """Take one reply from `source`: wait for the first word, stop at the pause after the last
+    (longer when `on_frame` reports unfinished words)."""
     endpointer = Endpointer(settings, source.rate)
     chunks: list[bytes] = []
     frames = source.frames()
     try:
         for pcm in frames:
             chunks.append(pcm)
-            if on_frame is not None:
-                on_frame(level(pcm), pcm)
-            endpointer.feed(pcm)
+            partial = on_frame(level(pcm), pcm) if on_frame is not None else None
+            endpointer.feed(pcm, partial)
             if endpointer.done:
                 break
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import runpy
 import subprocess
 from pathlib import Path
@@ -19,6 +20,8 @@ from simulator.dialog.starter import SCHEMA_PATH
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "personas"
+SHIPPED_IDS = sorted(path.stem for path in SHIPPED.glob("*.yaml"))
+ALL_IDS = ["tiny-tom", *SHIPPED_IDS]
 
 
 def run(*args: str):
@@ -32,21 +35,30 @@ def tiny_dir(tmp_path, monkeypatch):
     return tmp_path
 
 
-def test_list_prints_a_table(tiny_dir):
+def cells(line: str) -> list[str]:
+    return re.split(r"\s{2,}", line.rstrip())
+
+
+def test_list_prints_a_table_with_where_each_persona_comes_from(tiny_dir):
     result = run("list")
-    assert result.stdout.splitlines() == [
-        "ID        NAME      ROLE @ COMPANY   DIFFICULTY  TAGS",
-        "tiny-tom  Tom Tiny  Buyer @ Tiny Co  2",
-    ]
+    lines = result.stdout.splitlines()
+    assert cells(lines[0]) == ["ID", "NAME", "ROLE @ COMPANY", "DIFFICULTY", "FROM", "TAGS"]
+    assert cells(lines[1]) == ["tiny-tom", "Tom Tiny", "Buyer @ Tiny Co", "2",
+                               "CALLSIM_PERSONAS"]
+    assert [cells(line)[0] for line in lines[2:]] == SHIPPED_IDS
+    assert {cells(line)[4] for line in lines[2:]} == {"shipped"}
+    column = lines[0].index("FROM")
+    assert {line[column - 2:column] for line in lines} == {"  "}  # one column, aligned
     assert result.exit_code == 0
 
 
 def test_list_json(tiny_dir):
     result = run("list", "--json")
-    assert json.loads(result.stdout) == [{
+    assert json.loads(result.stdout)[0] == {
         "id": "tiny-tom", "name": "Tom Tiny", "role": "Buyer", "company": "Tiny Co",
-        "difficulty": 2, "tags": [],
-    }]
+        "difficulty": 2, "tags": [], "source": "CALLSIM_PERSONAS",
+        "path": str(tiny_dir / "tiny-tom.yaml"), "overrides": [],
+    }
 
 
 def test_list_with_a_broken_persona_names_the_problem(tiny_dir):
@@ -67,7 +79,7 @@ def test_personas_come_from_every_folder_in_callsim_personas(tmp_path, monkeypat
     (second / "tiny-tina.yaml").write_text(other, encoding="utf-8")
     monkeypatch.setenv("CALLSIM_PERSONAS", f"{first}:{second}")
     ids = [row["id"] for row in json.loads(run("list", "--json").stdout)]
-    assert ids == ["tiny-tom", "tiny-tina"]
+    assert ids == ["tiny-tom", "tiny-tina", *SHIPPED_IDS]
 
 
 def test_show_prints_briefing_voice_and_states(tiny_dir):
@@ -83,16 +95,19 @@ def test_show_prints_briefing_voice_and_states(tiny_dir):
 
 
 @pytest.mark.parametrize(
-    "persona_id, message",
+    "persona_id, suggestion",
     [
-        ("tiny-tim", "unknown persona 'tiny-tim'; available: tiny-tom — did you mean 'tiny-tom'?"),
-        ("zebra", "unknown persona 'zebra'; available: tiny-tom"),
+        ("tiny-tim", " — did you mean 'tiny-tom'?"),
+        ("zebra", ""),
     ],
 )
-def test_show_unknown_persona(tiny_dir, persona_id, message):
+def test_show_unknown_persona(tiny_dir, persona_id, suggestion):
     result = run("show", persona_id)
-    assert result.stderr == f"callsim: {message}\n"
-    assert result.exit_code == 1
+    assert result.stderr == (
+        f"callsim: unknown persona '{persona_id}'; available: {', '.join(sorted(ALL_IDS))}"
+        f"{suggestion}; searched {tiny_dir}, {SHIPPED}; or give its file's path\n"
+    )
+    assert result.exit_code == 2
 
 
 def test_test_reports_each_golden(tiny_dir):
@@ -112,7 +127,7 @@ def test_test_fails_when_a_golden_fails(tiny_dir):
     assert lines[0].startswith(
         "FAIL tiny-tom: pushing gets a hang-up: expected state open, reached outcome hung_up"
     )
-    assert lines[1] == "0 passed, 1 failed"
+    assert lines[-1] == f"{len(lines) - 2} passed, 1 failed"  # the shipped ones all pass
     assert result.exit_code == 1
 
 
@@ -124,7 +139,9 @@ def test_new_writes_a_starter_that_validates_and_passes(tmp_path, monkeypatch):
         f"wrote {path}; edit it, then check it with: callsim personas validate {path}\n"
     )
     text = path.read_text(encoding="utf-8")
-    assert text.startswith(f"# yaml-language-server: $schema={SCHEMA_PATH.as_uri()}\n")
+    assert text.startswith("# yaml-language-server: $schema=persona.schema.json\n")
+    assert (tmp_path / "persona.schema.json").read_text(encoding="utf-8") == (
+        SCHEMA_PATH.read_text(encoding="utf-8"))
     assert run("validate", str(path)).stdout == "1 persona OK\n"
     tested = run("test", "pat-morgan")
     assert tested.stdout.endswith("3 passed, 0 failed\n")
@@ -132,10 +149,6 @@ def test_new_writes_a_starter_that_validates_and_passes(tmp_path, monkeypatch):
     assert len(outcomes) == 3
 
 
-def test_new_defaults_to_the_first_persona_folder(tmp_path, monkeypatch):
-    monkeypatch.setenv("CALLSIM_PERSONAS", str(tmp_path))
-    assert run("new", "pat-morgan").exit_code == 0
-    assert (tmp_path / "pat-morgan.yaml").is_file()
 
 
 def test_new_refuses_to_overwrite(tmp_path):

@@ -8,9 +8,11 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from typer.testing import CliRunner
 
+import simulator.scoring
 from simulator.cli.app import app
 from simulator.cli.drill import STAGE_LABELS
 from simulator.drill.bank import load_bank
@@ -68,7 +70,7 @@ def test_each_objection_is_said_answered_scored_at_once_and_saved_as_a_drill_cal
                 f"{STAGE_LABELS[objection.stage]}\n") in out
         assert f"{objection.persona_name}: {objection.text}" in out
         assert f"You: {reply}\nScore: {card['score']}/100" in out
-        assert (call.mode, call.outcome, call.trainee, call.seed) == ("drill", "max_turns",
+        assert (call.mode, call.outcome, call.trainee, call.seed) == ("drill", "answered",
                                                                       "ann", 1)
         assert (call.persona, call.persona_name) == (objection.persona, objection.persona_name)
         assert [(t.speaker, t.text) for t in call.turns] == [("prospect", objection.text),
@@ -216,7 +218,7 @@ def test_ctrl_c_ends_the_drill_keeping_every_answered_item(tmp_path):
     assert b"Drill over (stopped): 2 objections" in out
     calls = saved_calls(tmp_path)
     assert [c.turns[1].text for c in calls] == [BAD, GOOD]
-    assert all(c.outcome == "max_turns" for c in calls)
+    assert all(c.outcome == "answered" for c in calls)
 
 
 def _finished(data_dir):
@@ -224,3 +226,47 @@ def _finished(data_dir):
         return []
     with CallStore.open(data_dir) as store:
         return [s for s in store.list_calls() if s.outcome is not None]
+
+
+def trainers_rubric(data_dir) -> Path:
+    """The data directory's rubric.yaml: "how come" renamed and weighing 60 instead of 15."""
+    shipped = (Path(simulator.scoring.__file__).parent / "rubric.yaml").read_text()
+    old = '    title: Ask "how come", not "why"\n    weight: 15\n'
+    assert old in shipped
+    path = data_dir / "rubric.yaml"
+    path.write_text(shipped.replace(old, "    title: Never ask why\n    weight: 60\n"))
+    return path
+
+
+def test_a_rubric_in_the_data_directory_is_the_one_drills_use(tmp_path):
+    rubric = load_rubric(trainers_rubric(tmp_path))
+    result = drill(tmp_path, [BAD], as_json=False)
+    assert result.exit_code == 0, result.output
+    (call,) = saved_calls(tmp_path)
+    stage = BANK[call.turns[0].extra["objection"]].stage
+    card = score_reply(detect(BAD, rubric=rubric), stage, rubric).to_json()
+    assert card["score"] != card_for(call.turns[0].extra["objection"], BAD)["score"]
+    assert call.scorecard == card
+    assert f"You: {BAD}\nScore: {card['score']}/100\n" in result.stdout
+    assert "  FAIL Never ask why\n" in result.stdout
+    assert "Weakest: " in result.stdout and "Never ask why (failed 1 of 1)" in result.stdout
+    assert TITLES["how_come_not_why"] not in result.stdout
+
+
+def test_rubric_given_on_the_command_line_wins_over_the_data_directorys(tmp_path):
+    trainers_rubric(tmp_path)
+    shipped = Path(simulator.scoring.__file__).parent / "rubric.yaml"
+    result = drill(tmp_path, [BAD], "--rubric", str(shipped), as_json=False)
+    assert result.exit_code == 0, result.output
+    (call,) = saved_calls(tmp_path)
+    assert call.scorecard == card_for(call.turns[0].extra["objection"], BAD)
+    assert f"  FAIL {TITLES['how_come_not_why']}\n" in result.stdout
+    assert "Never ask why" not in result.stdout
+
+
+def test_help_says_the_defaults_and_what_json_prints_in_plain_words():
+    page = " ".join(runner.invoke(app, ["drill", "--help"]).stdout.split())  # unwrapped
+    assert "--minutes MINUTES How long to drill (default: 10; checked after each answer). " in page
+    assert ("--json Print the drill's summary as JSON (the drill itself goes to stderr). "
+            in page)
+    assert "10.0" not in page and "instead of a table" not in page

@@ -2,7 +2,8 @@
 
 Text in `argv`, `env` and file names may hold placeholders filled in when the case runs:
 {case} (the case's own directory, also the working directory), {data} (its data directory,
-a copy of the trainer's) and {call} (the id of a call saved there).
+a copy of the trainer's), {call} (the id of a typed call saved there) and {spoken} (the id of
+the spoken call saved there, its reply recorded).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
@@ -56,7 +57,9 @@ def stdin_case(rng: Random, m: Materials) -> dict:
 
 # -- export files ---------------------------------------------------------------------------
 
-HEADER_FIELDS = ["format", "version", "exported_at", "calls", "workshops", "sha256"]
+HEADER_FIELDS = ["format", "version", "exported_at", "calls", "workshops", "sha256", "personas"]
+RECORDING_FIELDS = ["turn", "format", "rate", "seconds", "data"]
+PERSONA_FIELDS = ["id", "yaml"]
 
 
 def _export(header_line: bytes, body: bytes) -> bytes:
@@ -75,15 +78,20 @@ def _header_line(header: dict, body: bytes, replace: tuple[str, str] | None = No
 
 def _body_mutation(rng: Random, header: dict, calls: list[bytes]) -> tuple[str, bytes, bool]:
     kind = rng.choice(["header", "header", "call-field", "call-field", "call-line", "count",
-                       "stale-sha", "crlf", "duplicate", "foreign-gzip", "big", "two-members"])
+                       "stale-sha", "crlf", "duplicate", "foreign-gzip", "big", "two-members",
+                       "recording", "recording", "persona", "persona"])
     body = b"".join(line + b"\n" for line in calls)
+    if kind == "recording":
+        return _recording_mutation(rng, header, calls)
+    if kind == "persona":
+        return _persona_mutation(rng, header, body)
     if kind in ("header", "call-field", "call-line"):
         nasty = json_value(rng)
         if kind == "header":
             key = rng.choice(HEADER_FIELDS)
             return (f"header {key} = {nasty.kind} {shorten(nasty.value)}",
                     _export(_header_line(header, body, (key, nasty.value)), body),
-                    key != "workshops")
+                    key not in ("workshops", "personas"))  # [] is a good list
         number = rng.randrange(len(calls))
         if kind == "call-line":
             calls[number] = nasty.value.encode("utf-8", "surrogatepass")
@@ -123,6 +131,45 @@ def _body_mutation(rng: Random, header: dict, calls: list[bytes]) -> tuple[str, 
         return "8 MB of empty lines in the body", _export(_header_line(header, body), body), True
     good = _export(_header_line(header, body), body)
     return "two gzip members (the export twice)", good + good, True
+
+
+def _recording_mutation(rng: Random, header: dict, calls: list[bytes]) -> tuple[str, bytes, bool]:
+    """A field of the first call's recording made nasty, or its audio bytes damaged."""
+    record = json.loads(calls[0])
+    clip = record["recordings"][0]
+    if rng.random() < 0.3:
+        audio = base64.b64decode(clip["data"])
+        mutation = mutate_bytes(rng, audio)
+        clip["data"] = base64.b64encode(mutation.data).decode("ascii")
+        what, line = f"recording audio: {mutation.what}", json.dumps(record).encode()
+    else:
+        nasty = json_value(rng)
+        key = rng.choice(RECORDING_FIELDS)
+        clip[key] = "\x00NASTY\x00"
+        line = json.dumps(record, ensure_ascii=False).replace(
+            '"\\u0000NASTY\\u0000"', nasty.value).encode("utf-8", "surrogatepass")
+        what = f"recording {key} = {nasty.kind} {shorten(nasty.value)}"
+    calls = [line, *calls[1:]]
+    body = b"".join(call + b"\n" for call in calls)
+    return what, _export(_header_line(header, body), body), False
+
+
+def _persona_mutation(rng: Random, header: dict, body: bytes) -> tuple[str, bytes, bool]:
+    """A carried persona's id or YAML made nasty, or its YAML text damaged."""
+    personas = [dict(p) for p in header["personas"]]
+    number = rng.randrange(len(personas))
+    if rng.random() < 0.5:
+        mutation = mutate_bytes(rng, personas[number]["yaml"].encode())
+        personas[number]["yaml"] = mutation.data.decode("utf-8", "replace")
+        what = f"persona {number + 1} YAML: {mutation.what}"
+        return what, _export(_header_line(dict(header, personas=personas), body), body), False
+    nasty = json_value(rng)
+    key = rng.choice(PERSONA_FIELDS)
+    personas[number][key] = "\x00NASTY\x00"
+    raw = json.dumps(personas, ensure_ascii=False).replace('"\\u0000NASTY\\u0000"', nasty.value)
+    content = _export(_header_line(header, body, ("personas", raw)), body)
+    return (f"persona {number + 1} {key} = {nasty.kind} {shorten(nasty.value)}", content,
+            nasty.kind == "bad-escape")
 
 
 def import_case(rng: Random, m: Materials) -> dict:

@@ -27,11 +27,11 @@ def write_reproduce(outcome: Outcome, workdir: Path, materials: Materials) -> Pa
     case = outcome.case
     case_dir = workdir / case.id
     data = case_dir / "data"
-    env = case_env(case, case_dir, data, materials.call_id)
+    env = case_env(case, case_dir, data, materials)
     lines = ["#!/bin/bash", f"# {case.id}: {case.what}", f"cd {shlex.quote(str(case_dir))}"]
     lines += [f"export {k}={shell_word(v)}" for k, v in env.items() if v is not None]
     lines += [f"unset {k}" for k, v in env.items() if v is None]
-    command = " ".join(shell_word(fill(a, case_dir, data, materials.call_id)) for a in case.argv)
+    command = " ".join(shell_word(fill(a, case_dir, data, materials)) for a in case.argv)
     stdin = ""
     if case.stdin is not None:
         (case_dir / "stdin").write_bytes(case.stdin)

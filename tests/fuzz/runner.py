@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
-import hashlib
 import os
 import pickle
 import resource
 import shutil
 import signal
 import socket
-import sqlite3
-import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -28,6 +25,7 @@ from tests.fuzz.case import Case
 from tests.fuzz.faults import Fault, Unavailable
 from tests.fuzz.judge import judge
 from tests.fuzz.materials import Materials
+from tests.fuzz.saved import data_lost, snapshot
 
 # A case hangs when it uses more than TIME_LIMIT seconds of CPU (the machine may be shared, so
 # wall time alone would blame a busy neighbour), or waits WAIT_FACTOR times as long in all.
@@ -36,7 +34,7 @@ WAIT_FACTOR = 6
 SPEECH_FACTOR = 3  # cases that recognize speech (noise takes a while) get three times as long
 # Address space a case may add to the warmed-up process: `import` reserves 2 GiB up front.
 MEMORY_LIMIT = 4 << 30
-CALL_ROWS = ('INSERT INTO "calls"', 'INSERT INTO "turns"')
+SPEECH_COMMANDS = ("demo", "rescore")  # commands that load a recognizer (so does --wav)
 WARM = [  # imported once in the parent, so each forked case starts fast
     "simulator.cli.app", "simulator.storage.calls", "simulator.storage.exchange",
     "simulator.storage.merge", "simulator.scoring.scorer", "simulator.scoring.replies",
@@ -69,48 +67,9 @@ class Outcome:
     skipped: str | None = None
 
 
-def fill(text: str, case_dir: Path, data: Path, call_id: str) -> str:
+def fill(text: str, case_dir: Path, data: Path, m: Materials) -> str:
     return (text.replace("{case}", str(case_dir)).replace("{data}", str(data))
-            .replace("{call}", call_id))  # fmt: skip
-
-
-def snapshot(data: Path) -> tuple:
-    """The calls in the data directory, read from a copy so reading changes nothing."""
-    if not data.exists():
-        return ("absent",)
-    if not data.is_dir():
-        return ("file", hashlib.sha256(data.read_bytes()).hexdigest())
-    db = data / "callsim.db"
-    if not db.is_file():
-        return ("no database", db.exists())
-    with tempfile.TemporaryDirectory() as scratch:
-        for suffix in ("", "-wal"):
-            if (data / f"callsim.db{suffix}").is_file():
-                shutil.copyfile(data / f"callsim.db{suffix}", Path(scratch) / f"c.db{suffix}")
-        conn = sqlite3.connect(Path(scratch) / "c.db")
-        try:
-            return ("dump", tuple(conn.iterdump()))
-        except sqlite3.Error:
-            return ("bytes", hashlib.sha256((Path(scratch) / "c.db").read_bytes()).hexdigest())
-        finally:
-            conn.close()
-
-
-def data_lost(case: Case, before: tuple, after: tuple, exit_code: int | None) -> str | None:
-    """What happened to the saved calls, when that is wrong."""
-    if before == after:
-        return None
-    if before[0] != after[0]:
-        return f"the data directory changed from {before[0]} to {after[0]}"
-    if before[0] != "dump":
-        return f"the data directory's {before[0]} changed"
-    old = {line for line in before[1] if line.startswith(CALL_ROWS)}
-    new = {line for line in after[1] if line.startswith(CALL_ROWS)}
-    if not old <= new:
-        return f"{len(old - new)} of {len(old)} saved call/turn rows changed or vanished"
-    if exit_code != 0 and case.argv[0] == "import" and new != old:
-        return f"a refused import still added {len(new - old)} call/turn rows"
-    return None
+            .replace("{call}", m.call_id).replace("{spoken}", m.spoken_id))  # fmt: skip
 
 
 def _child(argv: list[str], env: dict, stdin: bytes | None, case_dir: Path, out: Path) -> None:
@@ -190,7 +149,7 @@ def _fork_run(argv: list[str], env: dict, stdin: bytes | None, case_dir: Path,
     return pickle.loads(out.read_bytes()), None, elapsed
 
 
-def case_env(case: Case, case_dir: Path, data: Path, call_id: str) -> dict[str, str | None]:
+def case_env(case: Case, case_dir: Path, data: Path, m: Materials) -> dict[str, str | None]:
     """Everything a command could write outside the case's directory is moved into it."""
     env: dict[str, str | None] = {
         "HOME": str(case_dir / "home"), "XDG_DATA_HOME": str(case_dir / "xdg-data"),
@@ -199,7 +158,7 @@ def case_env(case: Case, case_dir: Path, data: Path, call_id: str) -> dict[str, 
         "CALLSIM_MODEL_URL": "http://127.0.0.1:9", "CALLSIM_HOME": None, "CALLSIM_RUBRIC": None,
         "CALLSIM_PERSONAS": None, "COLUMNS": "100",
     }  # fmt: skip
-    env.update({key: fill(value, case_dir, data, call_id) for key, value in case.env.items()})
+    env.update({key: fill(value, case_dir, data, m) for key, value in case.env.items()})
     return env
 
 
@@ -223,19 +182,19 @@ def run_case(case: Case, materials: Materials, workdir: Path,
         return outcome
     try:
         for name, content in case.files.items():
-            path = Path(fill(name, case_dir, data, materials.call_id))
+            path = Path(fill(name, case_dir, data, materials))
             path = path if path.is_absolute() else case_dir / path
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
         for name in case.dirs:
             (case_dir / name).mkdir(parents=True, exist_ok=True)
-        argv = [fill(arg, case_dir, data, materials.call_id) for arg in case.argv]
+        argv = [fill(arg, case_dir, data, materials) for arg in case.argv]
         before = snapshot(data)
         if fault is not None:
             fault.arm()
         try:
-            env = case_env(case, case_dir, data, materials.call_id)
-            speech = "--wav" in case.argv or case.argv[0] == "demo"
+            env = case_env(case, case_dir, data, materials)
+            speech = "--wav" in case.argv or case.argv[0] in SPEECH_COMMANDS
             limit *= SPEECH_FACTOR if speech else 1
             payload, died, outcome.seconds = _fork_run(argv, env, case.stdin, case_dir, limit)
         finally:

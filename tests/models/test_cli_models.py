@@ -104,3 +104,15 @@ def test_download_of_the_default_model_checks_its_published_size(models, model_s
     assert result.stderr == (f"callsim: downloaded {NAME}.zip has {len(fake)} bytes, expected "
                              f"41205931; it was deleted, run the same command again\n")
     assert leftovers(models) == []
+
+
+def test_models_go_to_the_data_directory_without_callsim_models(tmp_path, monkeypatch):
+    monkeypatch.delenv("CALLSIM_MODELS", raising=False)
+    source = make_model_folder(tmp_path / "usb" / NAME)
+    data = tmp_path / "data"
+    installed = run("install", str(source), "--data-dir", str(data))
+    assert installed.stdout == f"Installed {NAME} (0.0 MB) in {data / 'models'}.\n"
+    listed = CliRunner().invoke(app, ["models", "list"], env={"CALLSIM_HOME": str(data)})
+    assert listed.stdout.splitlines()[:3] == [f"Models folder: {data / 'models'}",
+                                              f"  {NAME}  0.0 MB  en-us",
+                                              f"Recognizer: vosk ({NAME})"]

@@ -14,21 +14,54 @@ from tests.models.builders import make_model_folder
 
 def test_models_dir_prefers_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("CALLSIM_MODELS", str(tmp_path / "m"))
-    assert paths.models_dir() == tmp_path / "m"
+    monkeypatch.setenv("CALLSIM_HOME", str(tmp_path / "home"))
+    assert paths.models_dir() == paths.install_dir() == tmp_path / "m"
 
 
-def test_models_dir_is_the_checkout_folder_when_running_from_one(monkeypatch):
+@pytest.fixture
+def no_models_env(monkeypatch, tmp_path):
+    """No CALLSIM_MODELS, CALLSIM_HOME or user data folder of the machine's: all in tmp_path."""
     monkeypatch.delenv("CALLSIM_MODELS", raising=False)
+    monkeypatch.delenv("CALLSIM_HOME", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+def fake_checkout(monkeypatch, root: Path) -> Path:
+    """Run `simulator` as if from a checkout at `root` (its models/ has the README)."""
+    (root / "models").mkdir(parents=True)
+    (root / "models" / "README.md").write_text("# models/\n")
+    monkeypatch.setattr(simulator, "__file__", str(root / "simulator" / "__init__.py"))
+    return root / "models"
+
+
+@pytest.mark.parametrize(("data_dir", "home", "expected"), [
+    (None, None, "xdg/callsim/models"),  # the platform's user data folder
+    (None, "home", "home/models"),  # CALLSIM_HOME
+    ("given", "home", "given/models"),  # --data-dir wins over CALLSIM_HOME
+])
+def test_models_go_to_the_data_directory(no_models_env, monkeypatch, tmp_path, data_dir, home,
+                                         expected):
+    if home:
+        monkeypatch.setenv("CALLSIM_HOME", str(tmp_path / home))
+    fake_checkout(monkeypatch, tmp_path / "checkout")
+    given = tmp_path / data_dir if data_dir else None
+    assert paths.install_dir(given) == paths.models_dir(given) == tmp_path / expected
+
+
+def test_a_model_already_in_the_checkout_is_still_read(no_models_env, monkeypatch, tmp_path):
+    checkout = fake_checkout(monkeypatch, tmp_path / "checkout")
+    make_model_folder(checkout / "vosk-model-small-en-us-0.15")
+    data = tmp_path / "data"
+    assert paths.models_dir(data) == checkout
+    assert paths.install_dir(data) == data / "models"  # while new ones go to the data directory
+    make_model_folder(data / "models" / "vosk-model-small-en-us-0.15")
+    assert paths.models_dir(data) == data / "models"  # once it holds one, it is the one read
+
+
+def test_the_real_checkout_is_not_where_models_go(no_models_env, tmp_path):
     checkout = Path(simulator.__file__).resolve().parents[1] / "models"
     assert (checkout / "README.md").is_file()
-    assert paths.models_dir() == checkout
-
-
-def test_models_dir_falls_back_to_the_user_data_folder(monkeypatch, tmp_path):
-    monkeypatch.delenv("CALLSIM_MODELS", raising=False)
-    monkeypatch.setattr(simulator, "__file__", str(tmp_path / "site" / "simulator" / "x.py"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    assert paths.models_dir() == tmp_path / "data" / "callsim" / "models"
+    assert paths.install_dir(tmp_path / "data") == tmp_path / "data" / "models"
 
 
 @pytest.mark.parametrize("name, language", [

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from simulator.cli.app import app
 from simulator.scoring.rubric import CHECK_IDS
 from simulator.storage import CallRecord, CallStore, utc_timestamp
+from simulator.storage.records import TurnRecord
 
 VERDICT_CODES = {"P": "pass", "F": "fail", "N": "n/a"}  # "-": the check is not in the scorecard
 START = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -24,8 +25,10 @@ def scorecard(score: int, verdicts: dict[str, str]) -> dict:
 
 def call(n: int, *, score: int | None = 50, verdicts: dict[str, str] | None = None,
          persona: str = "covered-carl", outcome: str | None = "hung_up", mode: str = "text",
-         trainee: str | None = "ana", delivery: dict | None = None) -> CallRecord:
-    """The n-th call of a history (started n minutes after START)."""
+         trainee: str | None = "ana", delivery: dict | None = None,
+         replied: bool = True) -> CallRecord:
+    """The n-th call of a history (started n minutes after START): the prospect's "no" and,
+    when `replied`, one reply (a call without a reply does not count in progress)."""
     started = utc_timestamp(START + timedelta(minutes=n))
     verdicts = verdicts if verdicts is not None else {check: "P" for check in CHECK_IDS}
     return CallRecord(
@@ -33,6 +36,8 @@ def call(n: int, *, score: int | None = 50, verdicts: dict[str, str] | None = No
         persona_name=persona.replace("-", " ").title(), mode=mode, started_at=started,
         trainee=trainee, ended_at=started if outcome else None, outcome=outcome, score=score,
         scorecard=scorecard(score or 0, verdicts) if outcome else None, delivery=delivery,
+        turns=[TurnRecord(0, "prospect", "Not interested."),
+               *([TurnRecord(1, "trainee", "Thanks for telling me.")] if replied else [])],
     )
 
 

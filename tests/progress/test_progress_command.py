@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from typer.testing import CliRunner
 
 from simulator.cli.app import app
@@ -94,17 +93,24 @@ def test_json_shape(tmp_path):
                                                           "meeting_agreed": 1}}]
 
 
-@pytest.mark.parametrize("args", [["--trainee", "x"], ["--trainee", "x", "--json"]])
-def test_unknown_trainee_is_one_line(tmp_path, args):
-    result = progress(tmp_path, *args)
+def test_unknown_trainee_is_one_line(tmp_path):
+    result = progress(tmp_path, "--trainee", "x")
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "callsim: no calls for trainee 'x'; run `callsim history` to see trainees"]
+        "callsim: no calls for trainee 'x'; run `callsim history` to see what is saved"]
+
+
+def test_unknown_trainee_with_json_still_prints_the_empty_result(tmp_path):
+    result = progress(tmp_path, "--trainee", "x", "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["calls"] == 0
+    assert result.stderr.splitlines() == [
+        "callsim: no calls for trainee 'x'; run `callsim history` to see what is saved"]
 
 
 def test_no_calls_at_all(tmp_path):
     result = runner.invoke(app, ["progress", "--data-dir", str(tmp_path)])
-    assert result.exit_code == 0
-    assert result.stdout == (
-        "No calls saved yet. Start one: callsim practice --persona covered-carl --text\n")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "callsim: no calls saved yet; start one: callsim practice --persona covered-carl --text\n")

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from simulator.errors import UnknownCallError
+from simulator.errors import NothingFoundError
 from simulator.progress import load_progress
 from simulator.progress.chart import bar, sparkline
 from simulator.progress.stats import thirds_trend
@@ -114,10 +114,10 @@ def test_only_the_trainees_finished_calls_count_matched_ignoring_case(tmp_path):
             records[0].call_id, records[2].call_id]
         assert load_progress(store, "aNa").trainee == "ANA"  # as saved on the latest call
         assert len(load_progress(store).calls) == 4  # everyone's finished calls
-        with pytest.raises(UnknownCallError) as raised:
+        with pytest.raises(NothingFoundError) as raised:
             load_progress(store, "carol")
     assert str(raised.value) == (
-        "no calls for trainee 'carol'; run `callsim history` to see trainees")
+        "no calls for trainee 'carol'; run `callsim history` to see what is saved")
 
 
 def test_a_hand_damaged_scorecard_counts_as_no_verdicts(tmp_path):

@@ -6,8 +6,6 @@ Skipped where Chromium is not installed, except on CI (CI=true), where that is a
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import struct
 import subprocess
 import zlib
@@ -18,6 +16,7 @@ import pytest
 from simulator.report import call_report, write_html
 from simulator.storage import CallStore
 from tests.progress.histories import practice
+from tests.report.browser import chromium_path
 
 NAME = "<script>alert(1)</script>"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -27,12 +26,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is not installed (apt-get install -y chromium; see setup.sh)")
-        pytest.skip("chromium is not installed")
-    return found
+    return chromium_path()
 
 
 @pytest.fixture(scope="module")

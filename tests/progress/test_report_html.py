@@ -21,8 +21,10 @@ from tests.progress.histories import SPOKEN, call, practice, save
 runner = CliRunner()
 NAME = "<script>alert(1)</script>"
 TAG = re.compile(r"<[a-zA-Z][^>]*>")  # escaped saved text has no raw "<", so these are real tags
+# An in-page link (href="#call-...") fetches nothing; any other href does.
 FETCHING_TAG = re.compile(r"^<(script|link|img|iframe|object|embed|base|form|audio|video)\b|"
-                          r"\s(src|href|srcset|action|xlink:href|style)\s*=", re.IGNORECASE)
+                          r"\s(src|srcset|action|xlink:href|style)\s*=|"
+                          r"\shref\s*=\s*(?![\"']#)", re.IGNORECASE)
 STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
 
@@ -151,7 +153,7 @@ def test_trainee_page_has_charts_rates_and_calls(tmp_path):
     with CallStore.open(save(tmp_path, records)) as store:
         page = trainee_report(store, "ana")
     assert "<h1>Progress report: <span class=\"trainee\">ana</span></h1>" in page
-    assert page.count('class="fill"') == 10  # a pass-rate bar per check
+    assert page.count('<rect class="fill high"') == 10  # a green pass-rate bar per check
     assert "6 calls (0 drills, 3 spoken)" in page
     assert all(record.call_id in page for record in records)
     assert "Score: first <b>0</b>, best <b>50</b>, latest <b>50</b>" in page
@@ -159,7 +161,8 @@ def test_trainee_page_has_charts_rates_and_calls(tmp_path):
 
 def test_the_static_check_finds_fetching_markup():
     page = ('<style>a{background:url(x.png)}</style><p>&lt;img src=x&gt;</p>'
-            '<img src="http://example.com/x.png"><a href="https://example.com">x</a><script>')
+            '<img src="http://example.com/x.png"><a href="https://example.com">x</a><script>'
+            '<a href="#call-1">an in-page link fetches nothing</a>')
     assert fetching_markup(page) == ['<img src="http://example.com/x.png">',
                                      '<a href="https://example.com">', "<script>", "url("]
 
@@ -205,10 +208,10 @@ def test_report_command(real_call, tmp_path):
     [
         (["nope"], "callsim: no call with id nope; run `callsim history` to list calls", 1),
         (["--trainee", "x"],
-         "callsim: no calls for trainee 'x'; run `callsim history` to see trainees", 1),
-        ([], "callsim: give a CALL_ID or --trainee NAME (one of them) with --html FILE", 2),
-        (["abc", "--trainee", "x"],
-         "callsim: give a CALL_ID or --trainee NAME (one of them) with --html FILE", 2),
+         "callsim: no calls for trainee 'x'; run `callsim history` to see what is saved", 1),
+        ([], "callsim: give a CALL_ID, --trainee NAME or --workshop NAME (one of them)", 2),
+        (["abc", "--trainee", "x"], "callsim: give a CALL_ID, --trainee NAME or --workshop NAME "
+                                    "(one of them)", 2),
     ],
 )
 def test_report_command_errors(real_call, tmp_path, args, message, code):
@@ -258,3 +261,15 @@ def test_notes_show_a_rewrite_only_where_there_is_one(tmp_path):
             '</span></td><td>No pushing after the &quot;no&quot;</td></tr>') in page
     notes = re.search(r'<section id="notes">.*?</section>', page).group(0)
     assert "<td>-</td>" not in notes and "Try instead:</b> -" not in page
+
+
+def test_report_without_html_prints_the_text_form(real_call):
+    data_dir, record = real_call
+    shown = runner.invoke(app, ["show", record.call_id, "--data-dir", str(data_dir)])
+    done = runner.invoke(app, ["report", record.call_id, "--data-dir", str(data_dir)])
+    assert (done.exit_code, done.stdout) == (0, shown.stdout)
+    assert "Work on this first" in done.stdout or "Scorecard" in done.stdout
+    progress = runner.invoke(app, ["progress", "--trainee", NAME, "--data-dir", str(data_dir)])
+    done = runner.invoke(app, ["report", "--trainee", NAME, "--data-dir", str(data_dir)])
+    assert (done.exit_code, done.stdout) == (0, progress.stdout)
+    assert list(data_dir.glob("*.html")) == []

@@ -41,7 +41,7 @@ NOT_TEXT_ARGS = [
     (["history", "--trainee", UNDECODABLE], "--trainee"),
     (["workshop", "board", UNDECODABLE], "NAME"),
     (["workshop", "start", UNDECODABLE], "NAME"),
-    (["personas", "show", UNDECODABLE], "ID"),
+    (["personas", "show", UNDECODABLE], "ID|PATH"),
     (["score", UNDECODABLE], "TEXT"),
 ]
 
@@ -95,7 +95,7 @@ LONG_ARGS = [
     (["report", LONG, "--html", "out.html"],
      f"callsim: no call with id {SHOWN}; run `callsim history` to list calls"),
     (["progress", "--trainee", LONG],
-     f"callsim: no calls for trainee '{SHOWN}'; run `callsim history` to see trainees"),
+     f"callsim: no calls for trainee '{SHOWN}'; run `callsim history` to see what is saved"),
     (["workshop", "board", LONG],
      f"callsim: no workshop named {SHOWN}; see `callsim workshop list`"),
     (["workshop", "end", LONG], f"callsim: no workshop named {SHOWN}; see `callsim workshop list`"),
@@ -106,11 +106,14 @@ LONG_ARGS = [
 ]
 
 
+USAGE_ERRORS = ("callsim: unknown persona", "callsim: unknown speech recognizer")  # exit 2
+
+
 @pytest.mark.parametrize(("args", "message"), LONG_ARGS, ids=[" ".join(a[:2])[:30] for a, _ in
                                                                LONG_ARGS])
 def test_a_long_argument_is_echoed_cut_short(tmp_path, args, message):
     result = runner.invoke(app, args, env={"CALLSIM_HOME": str(tmp_path)})
-    assert result.exit_code == 1
+    assert result.exit_code == (2 if message.startswith(USAGE_ERRORS) else 1)
     last = result.stderr.splitlines()[-1]
     assert last.startswith(message) and len(last) < 300
     assert LONG[:61] not in result.output
@@ -119,8 +122,9 @@ def test_a_long_argument_is_echoed_cut_short(tmp_path, args, message):
 
 def test_history_cuts_a_long_trainee_name_short(tmp_path):
     result = runner.invoke(app, ["history", "--trainee", LONG, "--data-dir", str(tmp_path)])
-    assert result.exit_code == 0
-    assert result.stdout.startswith(f"No calls saved for trainee '{SHOWN}' yet.")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"callsim: no calls for trainee '{SHOWN}'; run `callsim history` "
+                             "to see what is saved\n")
 
 
 @pytest.mark.parametrize("command", [["practice", "--persona", "covered-carl"], ["drill"]])
@@ -194,7 +198,7 @@ CONTROL_ARGS = [  # control characters in a value are echoed escaped, never raw
     (["workshop", "board", "\x01"], "callsim: no workshop named \\x01; see `callsim workshop "
                                     "list`\n"),
     (["progress", "--trainee", "\x1b[2J"], "callsim: no calls for trainee '\\x1b[2J'; run "
-                                           "`callsim history` to see trainees\n"),
+                                           "`callsim history` to see what is saved\n"),
     (["personas", "new", "a\x7fb"], "callsim: persona id 'a\\x7fb' must be lowercase letters and "
                                     "digits in words joined by hyphens, at most 64 characters, "
                                     "e.g. 'covered-carl'\n"),

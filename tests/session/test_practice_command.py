@@ -155,15 +155,16 @@ def test_carl_remembers_the_thanks_whatever_he_says(tmp_path, seed):
             verdicts["permission_close"]) == ("pass", "pass", "pass", "pass")
 
 
-@pytest.mark.parametrize(("args", "stdin", "message"), [
-    (["--persona", "nobody"], "", "callsim: unknown persona 'nobody'; available: absurd-al, "),
+@pytest.mark.parametrize(("args", "stdin", "message", "code"), [
+    (["--persona", "nobody"], "", "callsim: unknown persona 'nobody'; available: absurd-al, ",
+     2),  # a usage error: refused before the briefing
     (["--persona", "covered-carl"], b"caf\xe9\n", "callsim: reply line 1 is not valid UTF-8 "
-     "text: type or save replies as UTF-8"),
+     "text: type or save replies as UTF-8", 1),
 ])
-def test_bad_input_is_one_line_and_the_call_is_kept(tmp_path, args, stdin, message):
+def test_bad_input_is_one_line_and_the_call_is_kept(tmp_path, args, stdin, message, code):
     result = runner.invoke(app, ["practice", "--text", "--data-dir", str(tmp_path), *args],
                            input=stdin)
-    assert result.exit_code == 1
+    assert result.exit_code == code
     assert result.stderr.startswith(message)
     assert len(result.stderr.splitlines()) == 1
     if "covered-carl" in args:
@@ -233,11 +234,12 @@ def test_history_table_shows_the_newest_calls_and_says_how_many_more(tmp_path):
     result = runner.invoke(app, ["history", "--limit", "2", "--data-dir", str(tmp_path)])
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["call", "started", "(UTC)", "trainee", "persona", "outcome",
-                                "score", "turns"]
+                                "score", "turns"]  # and a last column, blank unless not counted
     assert len(lines) == 4
     assert lines[-1] == "(newest 2 of 3 calls; --limit N or --all for more)"
     everything = runner.invoke(app, ["history", "--all", "--data-dir", str(tmp_path)])
     assert len(everything.stdout.splitlines()) == 4
     nobody = runner.invoke(app, ["history", "--trainee", "zoe", "--data-dir", str(tmp_path)])
-    assert nobody.stdout == ("No calls saved for trainee 'zoe' yet. Start one: callsim practice "
-                             "--persona covered-carl --text\n")
+    assert (nobody.exit_code, nobody.stdout) == (1, "")
+    assert nobody.stderr == ("callsim: no calls for trainee 'zoe'; run `callsim history` to see "
+                             "what is saved\n")

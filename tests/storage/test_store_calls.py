@@ -182,7 +182,7 @@ WRONG_USE = [
      "call {c} already has a turn 0; saved turns are never overwritten (number turns 0, 1, 2...)"),
     (lambda s, c: s.finish_call(c, "won"), InputError,
      "call record: outcome must be one of hung_up, callback_agreed, meeting_agreed, opted_out, "
-     "trainee_ended, max_turns, interrupted, error, not 'won'"),
+     "trainee_ended, max_turns, interrupted, error, answered, not 'won'"),
     (lambda s, c: s.finish_call(c, "hung_up", {"per_turn": (1, 2)}), InputError,
      "the scorecard does not read back the same from JSON (tuples or non-text keys?)"),
     (lambda s, c: s.finish_call(c, "hung_up", None, {"wpm": float("nan")}), InputError,

@@ -73,7 +73,8 @@ BAD_CALLS = [
     ({"mode": "phone"},
      "call record: mode must be one of text, wav, mic, demo, drill, not 'phone'"),
     ({"outcome": "won"}, "call record: outcome must be one of hung_up, callback_agreed, "
-     "meeting_agreed, opted_out, trainee_ended, max_turns, interrupted, error, not 'won'"),
+     "meeting_agreed, opted_out, trainee_ended, max_turns, interrupted, error, answered, "
+     "not 'won'"),
     ({"started_at": "2025-03-01 09:30"},
      "call record: started_at must be a UTC time like 2025-03-01T09:30:00.125Z, "
      "not '2025-03-01 09:30'"),

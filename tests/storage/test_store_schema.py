@@ -218,12 +218,13 @@ def test_at_most_one_workshop_is_open(tmp_path: Path):
     conn.close()
 
 
-def test_the_leaderboard_query_reads_only_its_covering_index(tmp_path: Path):
+def test_the_leaderboard_query_reads_one_workshop_and_each_calls_own_turns(tmp_path: Path):
     from simulator.storage.board import _BOARD_SQL
 
     conn = db.connect(tmp_path / "callsim.db")
-    plan = conn.execute("EXPLAIN QUERY PLAN " + _BOARD_SQL, ("lisbon",)).fetchall()
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + _BOARD_SQL, ("lisbon",))]
     conn.close()
-    assert [row[3] for row in plan] == [
-        "SEARCH calls USING COVERING INDEX calls_for_board (workshop=?)"
-    ]
+    # Never a scan: the workshop's calls by index, whether a call has a reply by its turns' key.
+    assert plan[0].startswith("SEARCH c USING ") and plan[0].endswith("(workshop=?)")
+    assert "SEARCH r USING PRIMARY KEY (call_id=?)" in plan
+    assert not [step for step in plan if step.startswith("SCAN")]

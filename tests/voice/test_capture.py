@@ -14,7 +14,7 @@ import pytest
 from simulator.errors import AudioError
 from simulator.session.engines import VoiceSettings
 from simulator.voice.capture import LOST_MIC, SILENT_MIC, MicrophoneSource
-from simulator.voice.playback import SoundDeviceSink, SpokenProspect
+from simulator.voice.playback import SpokenProspect
 from simulator.voice.vad import NO_SPEECH, SILENCE, EndpointSettings, listen
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,17 +22,6 @@ REPLY = "I hear you. What would it take to earn ten minutes of your time next we
 SCRIPT = ROOT / "scripts" / "soundserver.sh"
 
 pytestmark = pytest.mark.sound
-
-
-@pytest.fixture(scope="module")
-def mic(sound_server):
-    with MicrophoneSource(silence_check=30.0) as source:
-        yield source
-
-
-@pytest.fixture(scope="module")
-def sink(sound_server):
-    return SoundDeviceSink()
 
 
 def speech_span(audio):

@@ -20,6 +20,7 @@ from simulator.voice.wavio import concat, silence
 
 REPLY = "I understand. Many of our clients said the same before they saw the numbers."
 TOLERANCE = 0.2  # seconds: espeak's own leading/trailing quiet plus 30 ms frames
+FIXED = EndpointSettings(adaptive=False)  # 0.6 s ends a reply, whatever the words (none here)
 
 
 def speech_span(audio):
@@ -37,7 +38,7 @@ def test_start_and_end_are_found_around_real_speech(speech, lead, tail):
     reply = speech(REPLY)
     first, last = speech_span(reply)
     reply_audio = concat(silence(lead), reply, silence(tail))
-    captured = listen(WavSource(reply_audio))
+    captured = listen(WavSource(reply_audio), FIXED)
     assert captured.reason == SILENCE
     assert captured.speech_start == pytest.approx(lead + first, abs=TOLERANCE)
     assert captured.speech_start + captured.duration == pytest.approx(lead + last, abs=TOLERANCE)
@@ -79,7 +80,8 @@ def test_pauses_shorter_than_end_silence_do_not_end_the_reply(speech, gap, end_s
     one = speech("Not interested.")
     two = speech("We have a supplier already.")
     audio = concat(silence(0.5), one, silence(gap), two, silence(2.0))
-    captured = listen(WavSource(audio), EndpointSettings(end_silence=end_silence))
+    captured = listen(WavSource(audio), EndpointSettings(end_silence=end_silence,
+                                                         adaptive=False))
     expected_end = 0.5 + (speech_span(one)[1] if replies == 1
                           else one.seconds + gap + speech_span(two)[1])
     assert captured.speech_start + captured.duration == pytest.approx(expected_end, abs=TOLERANCE)
