@@ -68,7 +68,7 @@ def rescore(
 
     from simulator.errors import NoRecordingError, UsageError
     from simulator.scoring.rubric import load_rubric
-    from simulator.session.rescore import recorded_call, rescore_call
+    from simulator.session.rescore import hearable_call, recorded_call, rescore_call
     from simulator.session.revision import CORRECTABLE_MODES
     from simulator.session.voice_setup import recognizer_for
     from simulator.storage.calls import CallStore
@@ -78,7 +78,7 @@ def rescore(
     rubric = load_rubric(rubric_path, data_dir)
     with CallStore.open(data_dir) as store:
         if call_id is not None:
-            store.get_call(call_id)  # an unknown call is refused before a model is loaded
+            hearable_call(store, call_id)  # a call it cannot hear is refused before a model loads
             ids = [call_id]
         else:
             ids = [c.call_id for c in store.list_calls()
@@ -87,7 +87,8 @@ def rescore(
             if not ids:
                 raise NoRecordingError("no saved call has recorded replies; nothing to hear "
                                        "again")
-        recognizer = recognizer_for(Console(stderr=True, highlight=False), engine)
+        recognizer = recognizer_for(Console(stderr=True, highlight=False), engine,
+                                    data_dir=data_dir)
         for each in reversed(ids):  # oldest first
             typer.echo(rescore_call(store, each, recognizer, rubric).line())
 

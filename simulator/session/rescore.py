@@ -20,6 +20,7 @@ from simulator.session.revision import (
     revised,
 )
 from simulator.storage.calls import CallStore
+from simulator.storage.records import CallRecord
 
 CHUNK_SECONDS = 0.03  # fed as a microphone would deliver it
 
@@ -52,17 +53,26 @@ def recorded_call(store: CallStore, call_id: str) -> bool:
     return bool(recorded_turns(store, call_id))
 
 
-def rescore_call(store: CallStore, call_id: str, recognizer: Recognizer, rubric: Rubric
-                 ) -> Rescored:
-    from simulator.storage.recordings import load_recording, recorded_turns
+def hearable_call(store: CallStore, call_id: str) -> tuple[CallRecord, set[int]]:
+    """The call and the indexes of its recorded replies, or one line saying why rescore cannot
+    hear it again (checked before a recognizer is loaded)."""
+    from simulator.storage.recordings import recorded_turns
 
     record = store.get_call(call_id)
     check_spoken(record)
     recorded = set(recorded_turns(store, record.call_id))
-    replies = replies_of(record)
-    if not any(turn.index in recorded for turn in replies):
+    if not any(turn.index in recorded for turn in replies_of(record)):
         raise NoRecordingError(f"call {record.call_id} has no recorded replies (recorded with "
                                "--no-record, or imported without audio); nothing to hear again")
+    return record, recorded
+
+
+def rescore_call(store: CallStore, call_id: str, recognizer: Recognizer, rubric: Rubric
+                 ) -> Rescored:
+    from simulator.storage.recordings import load_recording
+
+    record, recorded = hearable_call(store, call_id)
+    replies = replies_of(record)
     result = Rescored(record.call_id, record.score, record.score, recognizer.name)
     heard: dict[int, Transcript] = {}
     for number, turn in enumerate(replies, start=1):

@@ -15,10 +15,12 @@ from typing import Any
 from simulator.errors import InputError, UsageError
 from simulator.scoring.confidence import DEFAULT_ENGINE
 from simulator.scoring.detect import detect
+from simulator.scoring.replies import check_reply
 from simulator.scoring.rubric import Rubric
 from simulator.scoring.unclear import score_heard
 from simulator.session.delivery import delivery_figures
 from simulator.session.engines import Reply, Word
+from simulator.session.text_io import CONTROL_CHARACTER, ESCAPE_SEQUENCE
 from simulator.storage.records import CallRecord, TurnRecord, utc_timestamp, word_to_json
 
 CORRECTION = "correction"
@@ -64,9 +66,11 @@ def chosen_reply(record: CallRecord, number: int) -> TurnRecord:
 def revised(turn: TurnRecord, text: str, words: Sequence[Word], by: str, rubric: Rubric
             ) -> TurnRecord:
     """`turn` saying `text` (produced by `by`), with what it said before kept in "earlier"."""
-    text = " ".join(text.split())
+    # As for typed replies: escape codes (a pasted coloured line) go, other controls are spaces.
+    text = " ".join(CONTROL_CHARACTER.sub(" ", ESCAPE_SEQUENCE.sub("", text)).split())
     if not text:
         raise UsageError("the corrected reply is empty; give what you said, in quotes")
+    check_reply(text, "the corrected reply")  # as long as a reply may be, and valid text
     before = {"text": turn.text, "words": [word_to_json(w) for w in turn.words],
               "by": turn.extra.get("by") or engine_of(turn) or "typed",
               "at": turn.extra.get("at") or turn.ended_at}

@@ -39,12 +39,13 @@ def recognizer_for(console, engine: str | None, script: list[str] | None = None,
     from simulator.storage.paths import data_dir_path
     from simulator.voice.recognizers import available_engine, make_recognizer
 
+    models = models_dir(data_dir)  # <data dir>/models, as `callsim models` installs them
     grammar = None
-    if script and available_engine(engine, models_dir()).engine == "pocketsphinx":
+    if script and available_engine(engine, models).engine == "pocketsphinx":
         grammar = script_grammar(script)
         console.print("PocketSphinx listens for the demo script's sentences only; a Vosk model "
                       "recognizes open speech.", style="dim")
-    recognizer = make_recognizer(engine, models_dir(), grammar=grammar,
+    recognizer = make_recognizer(engine, models, grammar=grammar,
                                  data_dir=data_dir_path(data_dir))
     if recognizer.notice:
         console.print(recognizer.notice, style="yellow")

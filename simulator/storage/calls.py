@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from simulator.errors import CallsimError, StorageError, UnknownCallError, shorten
+from simulator.errors import CallsimError, StorageError, UnknownCallError
 from simulator.storage import db
+from simulator.storage.lookup import filter_sql, resolve_call_id
 from simulator.storage.paths import database_path, resolve_data_dir
 from simulator.storage.records import (
     CallRecord,
@@ -166,7 +167,7 @@ class CallStore:
         indexes; each keeps what it replaces in its extra), the new scorecard and delivery."""
 
         def update(conn: sqlite3.Connection) -> CallRecord:
-            record = self._load(conn, _resolve_id(conn, call_id))
+            record = self._load(conn, resolve_call_id(conn, call_id))
             turns, scorecard, delivery = revise(record)
             total = scorecard.get("score")
             check_ending(record.outcome or "interrupted", total, utc_timestamp(), scorecard,
@@ -235,12 +236,12 @@ class CallStore:
 
     def resolve_id(self, call_id_or_prefix: str) -> str:
         """The full id of the one call whose id is, or starts with, the given text."""
-        return self._read(lambda conn: _resolve_id(conn, call_id_or_prefix))
+        return self._read(lambda conn: resolve_call_id(conn, call_id_or_prefix))
 
     def get_call(self, call_id_or_prefix: str) -> CallRecord:
         """The whole call with this id, or with the only id starting with this prefix."""
 
-        return self._read(lambda conn: self._load(conn, _resolve_id(conn, call_id_or_prefix)))
+        return self._read(lambda conn: self._load(conn, resolve_call_id(conn, call_id_or_prefix)))
 
     def list_calls(
         self,
@@ -286,34 +287,3 @@ class CallStore:
                 f"{self.path}: saved call {call_id} is damaged ({exc}); "
                 "export the other calls and move the file aside"
             ) from None
-
-
-def filter_sql(trainee: str | None, workshop: str | None, persona: str | None,
-               joiner: str = " WHERE ") -> tuple[str, list[Any]]:
-    """SQL after `joiner` matching the given filters on `calls c` (all of them), and its params."""
-    clauses: list[str] = []
-    params: list[Any] = []
-    for column, value in (("trainee", trainee), ("workshop", workshop), ("persona", persona)):
-        if value is not None:
-            clauses.append(f"c.{column} = ?")
-            params.append(value)
-    return (joiner + " AND ".join(clauses) if clauses else ""), params
-
-
-def _resolve_id(conn: sqlite3.Connection, text: str) -> str:
-    if conn.execute("SELECT 1 FROM calls WHERE call_id = ?", (text,)).fetchone():
-        return text
-    if not text:
-        raise no_call("''")
-    # A range, not LIKE: it uses the primary-key index and treats _ and % literally.
-    sql = "SELECT call_id FROM calls WHERE call_id >= ? AND call_id < ? ORDER BY call_id LIMIT 4"
-    matches = [row[0] for row in conn.execute(sql, (text, text + "\U0010ffff"))]
-    if not matches:
-        raise no_call(text)
-    if len(matches) > 1:
-        shown = ", ".join(matches[:3]) + (", ..." if len(matches) > 3 else "")
-        raise UnknownCallError(
-            f"call id {shorten(text)} is ambiguous ({shown}); type more of the id, see "
-            "`callsim history`"
-        )
-    return matches[0]

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.scoring.rubric import CHECK_IDS
-from simulator.storage.calls import CallStore, filter_sql
+from simulator.storage.calls import CallStore
+from simulator.storage.lookup import filter_sql
 from simulator.storage.rows import COUNTED_SQL
 
 DELIVERY_KEYS: tuple[str, ...] = (

@@ -1,9 +1,10 @@
 """PocketSphinx recognizer: the fallback that needs no download (its wheel ships en-us models).
 
 A reply is decoded first with the domain language model (what sales reps say, built from the
-rubric and personas by simulator.voice.domain_lm), which halves the word error rate on sales
-replies; when the words' mean posterior is low (the trainee said something else) the kept audio
-is decoded again with the general LM and the more confident transcript wins.
+rubric and personas by simulator.voice.domain_lm), which cuts the word error rate on sales
+replies (53% -> 35% on the benchmark's dev set of unseen sentences); when the words' mean
+posterior is low (the trainee said something else) the kept audio is decoded again with the
+general LM and the more confident transcript wins.
 
 PocketSphinx does badly on audio with exact digital silence (synthetic speech, WAV replies):
 its feature normalisation is thrown by frames of zeros. A low, seeded noise floor mixed in before
@@ -41,9 +42,10 @@ VOICED_DBFS = -50.0  # 10 ms frames louder than this count towards the speech le
 NOISE_SEED = 20240611
 PARTIAL_EVERY = 0.2  # seconds of audio between partial hypotheses (each costs a backtrace)
 # Below this mean word posterior the domain LM's transcript is doubted and the general LM tries
-# too. Tuned on benchmarks/asr_wer.py's own dev set (--tune): 0.3 re-decodes 7% of sales replies
-# (same sales WER) and half the off-topic ones (off-topic WER 101% -> 89%); 0.4 would re-decode
-# 16% and 88%, each re-decode costing the trainee ~0.3 s per second of reply.
+# too. Tuned on benchmarks/asr_wer.py's own dev set (--tune): 0.3 re-decodes 18% of its replies
+# (~7% of sales ones, half the off-topic ones; off-topic WER 102% -> 89%, sales 35% -> 37%);
+# 0.4 re-decodes 37% (off-topic 76%), and each re-decode keeps the trainee waiting ~0.3 s per
+# second of reply.
 FALLBACK_BELOW = 0.3
 # Distance (Euclidean, over the 13 cepstra) from CMN_INIT beyond which the caller's running mean
 # is used: espeak-ng voices stay within ~20, a telephone-like microphone is ~34 away.

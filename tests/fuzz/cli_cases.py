@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from random import Random
 
+from simulator.scoring.replies import MAX_REPLY_BYTES
+from simulator.session.text_io import CONTROL_CHARACTER, ESCAPE_SEQUENCE
 from tests.fuzz.faults import FAULTS, UNOPENABLE
 from tests.fuzz.materials import PERSONA_ID, REPO, Materials
-from tests.fuzz.nasty import arg_value, shorten
+from tests.fuzz.nasty import HUGE_DIGITS, Nasty, arg_value, shorten
 
 RUBRIC = str(REPO / "simulator" / "scoring" / "rubric.yaml")
 PERSONA_FILE = str(REPO / "personas" / f"{PERSONA_ID}.yaml")
@@ -17,6 +20,7 @@ ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 MODEL = "vosk-model-small-en-us-0.15"
 FLAGS = {"--json", "--text", "--no-voice"}  # options that take no value
 UNSAFE_TARGETS = {"/": "/proc", "/dev/null": "/proc/self/status"}  # never write over these
+SAID = "Thank you for your honesty. What issues are you facing with dispatch?"
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,48 @@ COMMANDS: list[tuple[tuple, bool, bool]] = [
     (("models", "install", S("file-in", "model.zip"), "--name", S("text", "mine")), True, False),
     (("models", "remove", S("model", MODEL)), True, False),  # nothing is installed
     (("devices",), False, False),
+    # Added with recordings, corrections, trainers' personas and workshop reports:
+    (("practise", "--persona", S("persona", PERSONA_ID), "--text", "--end-silence",
+      S("end-silence", "0.6"), "--no-cue", "--personas", S("persona-dir", "shelf"), *DATA), False,
+     False),
+    (("practice", "--persona", S("persona", PERSONA_ID), "--wav", S("file-in", "good.wav"),
+      "--no-voice", "--no-record", "--cue", "--end-silence", S("end-silence", "1.5"), *DATA),
+     False, False),
+    (("correct", S("call-id", "{spoken}"), S("corrected", SAID), "--turn", S("turn", "1"),
+      *DATA), False, False),
+    (("rescore", S("call-id", "{spoken}"), "--engine", S("engine", "pocketsphinx"), *DATA),
+     False, False),
+    (("rescore", "--all", "--engine", S("engine", "pocketsphinx"), *DATA), False, False),
+    (("play", S("call-id", "{spoken}"), "--turn", S("turn", "1"), *DATA), False, False),
+    (("forget", "--trainee", S("text", "ana"), *DATA), True, False),  # no terminal, no --yes
+    (("forget", "--trainee", S("absent", "nobody"), "--yes", *DATA), True, False),
+    (("report", S("call-id", "{spoken}"), *DATA), False, False),
+    (("report", "--workshop", S("workshop", "lisbon"), *DATA), False, False),
+    (("report", "--workshop", S("workshop", "lisbon"), "--html", S("file-out", "out.html"),
+      *DATA), False, False),
+    (("history", "--workshop", S("workshop", "lisbon"), "--persona",
+      S("persona-filter", PERSONA_ID), *DATA), False, False),
+    (("progress", "--workshop", S("workshop", "lisbon"), "--persona",
+      S("persona-filter", PERSONA_ID), *DATA), False, False),
+    (("personas", "list", "--personas", S("persona-dir", "shelf")), False, False),
+    (("personas", "show", S("persona", PERSONA_ID), "--personas", S("persona-dir", "shelf")),
+     False, False),
+    (("personas", "schema"), False, False),
+    (("export", S("file-out", "out.callsim"), "--no-audio", "--trainee", S("text", "cy"),
+      *DATA), False, False),
+    (("import", S("file-in", "laptop.callsim"), "--no-audio", *DATA), False, True),
+    (("--version",), False, True),  # eager, as --help: what follows it is not read
 ]
+GOOD_DIRS = {"shelf", "shelf/covered-carl.yaml", "empty", ".", "..", "/", ""}  # see args_case
+# Values aimed at one kind of slot, drawn half of the time in place of arg_value's.
+KIND_VALUES = {
+    "turn": ["0", "2", "-1", " 1", "+1", "1.0", "nan", "9" * 25, HUGE_DIGITS],
+    "end-silence": ["nan", "-nan", "-1", "0", "0.19", "0.2", "3", "3.0001", "1e309", "-inf",
+                    HUGE_DIGITS, "0x1p-2", "½"],
+    "corrected": ["", "   ", "\x01", "\x1b[2J", "\x1b[31mred\x1b[0m", "a " * 40_000,
+                  "word " * 12_000, "é" * 40_000, os.fsdecode(b"caf\xe9"), "\u202eevil"],
+    "persona-dir": sorted(GOOD_DIRS) + ["missing", "notes.txt", "shelf:shelf", "~/personas"],
+}
 
 
 def _number(value: str, kind: type) -> float | None:
@@ -85,6 +130,13 @@ def _number(value: str, kind: type) -> float | None:
         return None
 
 
+def _whole(value: str) -> int | None:
+    """The whole number typer reads from `value` (pydantic's lax int: "1.0" is 1), or None."""
+    number = _number(value, int)
+    point_zero = re.fullmatch(r"\s*([+-]?\d+)\.0*\s*", value)
+    return number if number is not None or not point_zero else _number(point_zero[1], int)
+
+
 def invalid(kind: str, value: str, positional: bool) -> bool:
     """Whether no run of the command can accept `value` in a slot of this kind."""
     if value == "--":
@@ -92,9 +144,9 @@ def invalid(kind: str, value: str, positional: bool) -> bool:
     if positional and value.startswith("-") and value != "-":
         return True  # read as an option, which the command does not have
     if kind == "int":
-        return _number(value, int) is None
+        return _whole(value) is None
     if kind == "limit":
-        return (_number(value, int) or 0) < 1
+        return (_whole(value) or 0) < 1
     if kind == "minutes":
         number = _number(value, float)
         return number is None or number < 0
@@ -113,6 +165,22 @@ def invalid(kind: str, value: str, positional: bool) -> bool:
         return value not in ("", ".", "..", "/")  # folders are searched for persona files
     if kind == "rubric-in":
         return value != ""  # an empty --rubric means the default rubric
+    if kind == "turn":
+        return _whole(value) != 1  # the spoken call has one reply
+    if kind == "end-silence":
+        number = _number(value, float)
+        return number is None or not 0.2 <= number <= 3.0
+    if kind == "corrected":  # escape codes dropped, other controls read as spaces
+        said = CONTROL_CHARACTER.sub(" ", ESCAPE_SEQUENCE.sub("", value))
+        surrogate = any("\udc80" <= c <= "\udcff" for c in value)
+        return (not said.strip() or surrogate
+                or len(said.encode("utf-8", "surrogatepass")) > MAX_REPLY_BYTES)
+    if kind == "persona-dir":
+        return value not in GOOD_DIRS
+    if kind == "persona-filter":
+        return value != PERSONA_ID
+    if kind == "absent":
+        return True  # no nasty value names a trainee with calls
     if kind == "dir":
         return value in ("/proc/self/status", "/proc", "/dev/null") or len(value) > 255
     return False  # text, file-out: any value may do
@@ -128,6 +196,8 @@ def args_case(rng: Random, m: Materials) -> dict:
     if operator == "value" and slots:
         at = rng.choice(slots)
         slot, nasty = template[at], arg_value(rng)
+        if slot.kind in KIND_VALUES and rng.random() < 0.5:
+            nasty = Nasty(slot.kind, rng.choice(KIND_VALUES[slot.kind]), False)
         value = nasty.value
         if slot.kind in ("dir", "file-out"):
             value = UNSAFE_TARGETS.get(value, value)
@@ -149,7 +219,9 @@ def args_case(rng: Random, m: Materials) -> dict:
     elif operator == "extra":
         nasty = arg_value(rng)
         argv.append(nasty.value)
-        bad = bad or not variadic or invalid(template[slots[-1]].kind, nasty.value, True)
+        extra = nasty.value != "--"  # a lone "--" at the end adds no argument
+        bad = bad or extra and (not variadic or bool(slots) and invalid(
+            template[slots[-1]].kind, nasty.value, True))
         what = f"an extra argument {nasty.kind} {shorten(nasty.value)}"
     elif operator == "bad-option-name":
         argv.append(rng.choice(["--\udcff", "--tra\udce9inee", "-\udc80"]))
@@ -157,33 +229,51 @@ def args_case(rng: Random, m: Materials) -> dict:
     else:
         what = "as written"
     files = {"replies.jsonl": b'{"text": "Thanks!"}\n', "good.wav": m.wav,
-             "laptop.callsim": m.export, "model.zip": b"PK\x03\x04 not a zip"}
+             "laptop.callsim": m.export, "model.zip": b"PK\x03\x04 not a zip",
+             "shelf/covered-carl.yaml": m.persona, "notes.txt": b"not a persona\n"}
     return dict(what=f"{' '.join(argv[:2])[:40]}: {what}", argv=tuple(argv), files=files,
-                stdin=b"Thank you for your honesty.\n", expect="error" if bad else "any")
+                dirs=("empty",), stdin=b"Thank you for your honesty.\n",
+                expect="error" if bad else "any")
 
 
-DATA_COMMANDS = [  # (argv, writes to the store, opens the store)
-    (("history", "--data-dir", "{data}"), False, True),
-    (("show", "{call}", "--data-dir", "{data}"), False, True),
-    (("progress", "--trainee", "ana", "--data-dir", "{data}"), False, True),
-    (("report", "--trainee", "ana", "--html", "out.html", "--data-dir", "{data}"), False, True),
-    (("practice", "--persona", PERSONA_ID, "--text", "--data-dir", "{data}"), True, True),
-    (("drill", "--text", "--minutes", "1", "--seed", "1", "--data-dir", "{data}"), True, True),
-    (("workshop", "start", "porto", "--data-dir", "{data}"), True, True),
-    (("workshop", "list", "--data-dir", "{data}"), False, True),
-    (("workshop", "board", "lisbon", "--data-dir", "{data}"), False, True),
-    (("export", "out.callsim", "--data-dir", "{data}"), False, True),
-    (("import", "laptop.callsim", "--data-dir", "{data}"), True, True),
-    (("rubric", "init", "--data-dir", "{data}"), True, False),
-    (("rubric", "show", "--data-dir", "{data}"), False, False),
+DATA_COMMANDS = [  # (argv, writes to the store, opens the store, fails whatever the store)
+    (("history", "--data-dir", "{data}"), False, True, False),
+    (("show", "{call}", "--data-dir", "{data}"), False, True, False),
+    (("progress", "--trainee", "ana", "--data-dir", "{data}"), False, True, False),
+    (("report", "--trainee", "ana", "--html", "out.html", "--data-dir", "{data}"), False, True,
+     False),
+    (("practice", "--persona", PERSONA_ID, "--text", "--data-dir", "{data}"), True, True, False),
+    (("drill", "--text", "--minutes", "1", "--seed", "1", "--data-dir", "{data}"), True, True,
+     False),
+    (("workshop", "start", "porto", "--data-dir", "{data}"), True, True, False),
+    (("workshop", "list", "--data-dir", "{data}"), False, True, False),
+    (("workshop", "board", "lisbon", "--data-dir", "{data}"), False, True, False),
+    (("export", "out.callsim", "--data-dir", "{data}"), False, True, False),
+    (("import", "laptop.callsim", "--data-dir", "{data}"), True, True, False),
+    (("rubric", "init", "--data-dir", "{data}"), True, False, False),
+    (("rubric", "show", "--data-dir", "{data}"), False, False, False),
+    (("correct", "{spoken}", "--turn", "1", SAID, "--data-dir", "{data}"), True, True, False),
+    (("rescore", "{spoken}", "--engine", "pocketsphinx", "--data-dir", "{data}"), True, True,
+     False),
+    (("play", "{spoken}", "--data-dir", "{data}"), False, True, False),
+    (("forget", "--trainee", "nobody", "--yes", "--data-dir", "{data}"), True, True, True),
+    (("report", "--workshop", "lisbon", "--html", "out.html", "--data-dir", "{data}"), False,
+     True, False),
+    (("history", "--workshop", "lisbon", "--persona", PERSONA_ID, "--data-dir", "{data}"),
+     False, True, False),
+    (("export", "out.callsim", "--no-audio", "--data-dir", "{data}"), False, True, False),
+    (("import", "laptop.callsim", "--no-audio", "--data-dir", "{data}"), True, True, False),
+    (("personas", "list", "--data-dir", "{data}"), False, False, False),  # <data dir>/personas
 ]
 
 
 def datadir_case(rng: Random, m: Materials) -> dict:
     fault = rng.choice(FAULTS)
-    argv, writes, opens = rng.choice(DATA_COMMANDS)
-    if fault in ("data-is-file", "parent-is-file"):
-        bad = argv[:2] != ("rubric", "show")
+    argv, writes, opens, fails = rng.choice(DATA_COMMANDS)
+    if fails:
+        bad = True
+    elif fault in ("data-is-file", "parent-is-file"):
+        bad = writes or opens  # a command that only reads a file there may go without it
     elif fault in UNOPENABLE:
         bad = opens
     else:

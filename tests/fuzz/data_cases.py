@@ -197,7 +197,9 @@ def import_case(rng: Random, m: Materials) -> dict:
         files["good.callsim"] = m.export
         paths.insert(0, "good.callsim")
         what += " (after a good file)"
-    return dict(what=f"import: {what}", argv=("import", *paths, "--data-dir", "{data}"),
+    options = ("--no-audio",) if rng.random() < 0.3 else ()  # the recordings left out
+    what += " --no-audio" if options else ""
+    return dict(what=f"import: {what}", argv=("import", *paths, *options, "--data-dir", "{data}"),
                 files=files, dirs=dirs, expect="error" if invalid else "any",
                 names=(paths[-1],) if invalid else ())
 

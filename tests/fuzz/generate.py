@@ -15,6 +15,7 @@ from tests.fuzz.case import Case
 from tests.fuzz.cli_cases import args_case, datadir_case
 from tests.fuzz.data_cases import import_case, jsonl_case, stdin_case, wav_case
 from tests.fuzz.materials import Materials
+from tests.fuzz.search_cases import search_case
 from tests.fuzz.yaml_cases import persona_case, rubric_case
 
 FAMILIES: dict[str, Callable[[Random, Materials], dict]] = {
@@ -26,9 +27,11 @@ FAMILIES: dict[str, Callable[[Random, Materials], dict]] = {
     "args": args_case,
     "datadir": datadir_case,
     "stdin": stdin_case,
+    "search": search_case,
 }
 SCHEDULE = ["args", "persona", "rubric", "jsonl", "import", "datadir", "args", "persona",
-            "rubric", "jsonl", "import", "datadir", "args", "wav", "stdin", "args"]
+            "rubric", "jsonl", "import", "datadir", "args", "wav", "stdin", "args", "search",
+            "args"]
 
 
 def family_of(index: int) -> str:

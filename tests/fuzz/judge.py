@@ -1,5 +1,6 @@
 """What a good answer to bad input is: no traceback, a non-zero exit, and a short message that
-names the problem. (Hangs, crashes and lost calls are judged where they are seen: runner.py.)
+names the problem: one `callsim: ` line, located `path:line: ` lines, or click's usage error.
+(Hangs, crashes and lost calls are judged where they are seen: runner.py and saved.py.)
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tests.fuzz.runner import Outcome
 
-MAX_LINES = 3  # a message: one line, or click's usage error (usage, hint, error)
 MAX_LOCATED_LINES = 22  # a list of located problems (path:line:column: ..., or "line N")
 MAX_LINE_CHARS = 300
 LOCATED = re.compile(r"^(?:.+:\d+(?::\d+)?: |callsim: line \d+|callsim: \d+ of \d+ lines failed)")
+# click's own usage error, refused before the command runs: usage, hint, error (or the error
+# alone, when a value is missing).
+CLICK_USAGE = (re.compile(r"^Usage: callsim\b"), re.compile(r"^Try 'callsim\b.*--help'"),
+               re.compile(r"^Error: "))
 INTERNALS = re.compile(
     r"Traceback \(most recent|Exception ignored|\bobject at 0x|<class '|\[Errno \d+\]|"
     r"\b(?:Key|Type|Attribute|Index|Value|Recursion|Unicode(?:En|De)code|Runtime|Assertion|"
@@ -32,10 +36,18 @@ def unclear(message: str) -> str | None:
     lines = [line for line in message.splitlines() if line.strip()]
     if not lines:
         return "no message at all"
-    located = all(LOCATED.match(line) for line in lines)
-    most = MAX_LOCATED_LINES if located else MAX_LINES
-    if len(lines) > most:
-        return f"{len(lines)} lines (at most {most})"
+    if all(LOCATED.match(line) for line in lines):
+        if len(lines) > MAX_LOCATED_LINES:
+            return f"{len(lines)} lines (at most {MAX_LOCATED_LINES})"
+    elif CLICK_USAGE[0].match(lines[0]) or CLICK_USAGE[2].match(lines[0]):
+        shape = CLICK_USAGE if len(lines) == 3 else CLICK_USAGE[2:]  # or the error alone
+        if len(lines) != len(shape) or not all(p.match(ln) for p, ln in zip(shape, lines,
+                                                                           strict=True)):
+            return f"{len(lines)} lines, not click's usage, hint and error"
+    elif len(lines) > 1:
+        return f"{len(lines)} lines (one 'callsim: ' line, or located 'path:line: ' lines)"
+    elif not lines[0].startswith("callsim: "):
+        return "a line that does not start with 'callsim: '"
     longest = max(len(line) for line in lines)
     if longest > MAX_LINE_CHARS:
         return f"a line of {longest:,} characters (at most {MAX_LINE_CHARS})"

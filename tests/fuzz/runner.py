@@ -42,7 +42,10 @@ WARM = [  # imported once in the parent, so each forked case starts fast
     "simulator.session.text_io", "simulator.session.voice_setup", "simulator.cli.render",
     "simulator.progress", "simulator.report", "simulator.drill.session", "simulator.drill.bank",
     "simulator.drill.engines", "simulator.voice.wavio", "simulator.voice.recognizers",
-    "rich.console", "rich.table", "rich.panel", "numpy", "soxr", "pocketsphinx",
+    "simulator.session.revision", "simulator.session.rescore", "simulator.storage.recordings",
+    "simulator.storage.forget", "simulator.storage.shared_personas",
+    "simulator.report.workshop_html", "rich.console", "rich.table", "rich.panel", "numpy", "soxr",
+    "soundfile", "pocketsphinx",
 ]
 
 

@@ -7,6 +7,7 @@ the same generator for hundreds more cases and counts the failures per family.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -27,7 +28,7 @@ from tests.fuzz.runner import run_case, warm_up
 pytestmark = pytest.mark.fuzz
 
 SEED = 20250301
-COUNT = 240  # 15 rounds of the family schedule: under a minute on two cores
+COUNT = 252  # 14 rounds of the family schedule: about a minute on two cores
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +92,42 @@ def test_the_harness_catches(materials, workdir, monkeypatch, behaviour, action,
     assert kind in [k for k, _ in outcome.failures], describe(outcome)
 
 
+def _revise_a_reply(earlier: bool = True, extra: str | None = None) -> None:
+    """What `correct` does to the first saved reply, keeping what it said in "earlier" or not;
+    `extra` replaces the turn's extra JSON whole."""
+    conn = sqlite3.connect("data/callsim.db")
+    call_id, index, text, saved = conn.execute(
+        "SELECT call_id, idx, text, extra FROM turns WHERE speaker = 'trainee' "
+        "ORDER BY call_id, idx LIMIT 1").fetchone()
+    kept = json.loads(saved)
+    if earlier:
+        kept["earlier"] = [*kept.get("earlier", []), {"text": text, "by": "pocketsphinx"}]
+    conn.execute("UPDATE turns SET text = ?, extra = ? WHERE call_id = ? AND idx = ?",
+                 ("what I really said", extra or json.dumps(kept), call_id, index))
+    conn.commit()
+    conn.close()
+
+
+REVISIONS = [  # what a successful `correct` does to a saved call, what the harness calls it
+    ("keeps the old text in earlier", _revise_a_reply, None),
+    ("forgets the old text", lambda: _revise_a_reply(earlier=False), "data lost"),
+    ("leaves the call unreadable", lambda: _revise_a_reply(extra="{not json"), "data lost"),
+]
+
+
+@pytest.mark.parametrize(("behaviour", "action", "kind"), REVISIONS,
+                         ids=[r[0] for r in REVISIONS])
+def test_a_correction_may_change_a_call_but_lose_nothing(materials, workdir, monkeypatch,
+                                                         behaviour, action, kind):
+    app = typer.Typer(cls=CallsimGroup)
+    app.command("correct")(lambda: action())
+    app.command("other")(lambda: None)
+    monkeypatch.setattr(simulator.cli.app, "app", app)
+    outcome = run_case(Case("harness", 0, 0, behaviour, ("correct",), expect="any"), materials,
+                       workdir, limit=2)
+    assert [k for k, _ in outcome.failures] == ([kind] if kind else []), describe(outcome)
+
+
 MESSAGES = [  # message, why it is unclear (None: it is clear)
     ("callsim: no such file: a.jsonl", None),
     ("Usage: callsim score [OPTIONS] [TEXT]\nTry 'callsim score --help' for help.\n\n"
@@ -99,7 +136,16 @@ MESSAGES = [  # message, why it is unclear (None: it is clear)
     ("\n".join(f"p.yaml:{n}:3: unknown key 'x{n}'" for n in range(1, 24)),
      "23 lines (at most 22)"),
     ("", "no message at all"),
-    ("callsim: one\ncallsim: two\ncallsim: three\ncallsim: four", "4 lines (at most 3)"),
+    ("callsim: one\ncallsim: two", "2 lines (one 'callsim: ' line, or located 'path:line: ' "
+                                    "lines)"),
+    ("No Vosk speech model is installed, so PocketSphinx is used\ncallsim: no such call",
+     "2 lines (one 'callsim: ' line, or located 'path:line: ' lines)"),
+    ("no such call", "a line that does not start with 'callsim: '"),
+    ("Usage: callsim play [OPTIONS] CALL_ID\nError: Missing argument 'CALL_ID'.",
+     "2 lines, not click's usage, hint and error"),
+    ("Error: Option '--data-dir' requires an argument.", None),
+    ("Error: Option '--data-dir' requires an argument.\ncallsim: x",
+     "2 lines, not click's usage, hint and error"),
     ("callsim: " + "x" * 300, "a line of 309 characters (at most 300)"),
     ("callsim: ValueError: bad", "Python internals in the message ('ValueError')"),
     ("callsim: cannot read a ([Errno 2] No such file)",

@@ -76,7 +76,6 @@ def mutate_yaml(rng: Random, base: bytes) -> tuple[str, bytes, bool]:
 def persona_case(rng: Random, m: Materials) -> dict:
     what, content, invalid = mutate_yaml(rng, m.persona)
     path = f"personas/{PERSONA_ID}.yaml"
-    shelf = {"CALLSIM_PERSONAS": "{case}/personas"}
     surface = rng.choice(["validate", "validate", "practice", "test", "show", "list"])
     argv = {
         "validate": ("personas", "validate", path),
@@ -85,6 +84,10 @@ def persona_case(rng: Random, m: Materials) -> dict:
         "show": ("personas", "show", PERSONA_ID),
         "list": ("personas", "list"),
     }[surface]
+    shelf = {"CALLSIM_PERSONAS": "{case}/personas"}
+    if surface != "validate" and rng.random() < 0.5:  # found through --personas instead
+        shelf, argv = {}, (*argv, "--personas", "{case}/personas")
+        surface += " --personas"
     return dict(what=f"persona YAML ({surface}): {what}", argv=argv, files={path: content},
                 env=shelf, stdin=b"Thank you for your honesty.\n",
                 expect="error" if invalid else "any",

@@ -6,7 +6,6 @@ browser.py). Skipped where Chromium is not installed, except on CI (CI=true): a 
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -54,19 +53,8 @@ def players(page: Path, profile: Path) -> list[dict]:
     """PLAYERS_JS's answer for the page, opened as it is (its CSP and all)."""
     browser = DevTools(chromium_path(), profile)
     try:
-        target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True}
-                               )["sessionId"]
-        browser.send("Page.navigate", {"url": page.as_uri()}, session)
-        for _ in range(200):  # until the new document is there (PLAYERS_JS awaits its load)
-            where = browser.send("Runtime.evaluate", {"expression": "location.protocol",
-                                                      "returnByValue": True}, session)
-            if where["result"].get("value") == "file:":
-                break
-            time.sleep(0.05)
-        return browser.send("Runtime.evaluate", {"expression": PLAYERS_JS, "awaitPromise": True,
-                                                 "returnByValue": True},
-                            session)["result"]["value"]
+        _, session = browser.open(page)
+        return browser.evaluate(PLAYERS_JS, session, await_promise=True)
     finally:
         browser.close()
 

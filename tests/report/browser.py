@@ -48,6 +48,8 @@ MEASURE = """(() => {
           scrollBoxes: document.querySelectorAll('.scroll').length};
 })()"""
 
+LOADED = "location.protocol === 'file:' && document.readyState === 'complete'"
+
 
 @dataclass(frozen=True)
 class Measurement:
@@ -118,24 +120,34 @@ class DevTools:
                     raise RuntimeError(f"{method}: {reply['error']}")
                 return reply["result"]
 
-    def measure(self, page: Path, width: int, height: int = 900) -> Measurement:
+    def open(self, page: Path, width: int | None = None, height: int = 900) -> tuple[str, str]:
+        """(target, session) of a new tab showing `page` once it has loaded; a `width` sets
+        the viewport (see the module's docstring)."""
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True}
                             )["sessionId"]
-        self.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
-                  "deviceScaleFactor": 1, "mobile": False}, session)
-        self.send("Emulation.setScrollbarsHidden", {"hidden": True}, session)
+        if width is not None:
+            self.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
+                      "deviceScaleFactor": 1, "mobile": False}, session)
+            self.send("Emulation.setScrollbarsHidden", {"hidden": True}, session)
         opened = self.send("Page.navigate", {"url": page.as_uri()}, session)
         if opened.get("errorText"):
             raise RuntimeError(f"Chromium could not open {page}: {opened['errorText']}")
-        for _ in range(200):  # until the page (a local file) has loaded
-            state = self.send("Runtime.evaluate", {"expression": "document.readyState",
-                                                   "returnByValue": True}, session)
-            if state["result"].get("value") == "complete":
+        for _ in range(200):  # until the page (a local file, no longer about:blank) has loaded
+            if self.evaluate(LOADED, session):
                 break
             time.sleep(0.05)
-        result = self.send("Runtime.evaluate", {"expression": MEASURE, "returnByValue": True},
-                           session)["result"]["value"]
+        return target, session
+
+    def evaluate(self, expression: str, session: str, await_promise: bool = False):
+        """The value of a JavaScript expression in the tab (awaited, if it is a promise)."""
+        return self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,
+                                              "awaitPromise": await_promise},
+                         session)["result"].get("value")
+
+    def measure(self, page: Path, width: int, height: int = 900) -> Measurement:
+        target, session = self.open(page, width, height)
+        result = self.evaluate(MEASURE, session)
         self.send("Target.closeTarget", {"targetId": target})
         return Measurement(result["scrollWidth"], result["innerWidth"], result["smallest"],
                            result["texts"], result["overflowing"], result["scrollBoxes"])

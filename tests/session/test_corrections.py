@@ -129,6 +129,11 @@ def test_a_second_correction_keeps_both_earlier_texts(data_dir):
      "`callsim show`)"),
     (("spoken-1", "--turn", "1", "   "), 2,
      "the corrected reply is empty; give what you said, in quotes"),
+    (("spoken-1", "--turn", "1", "\x01\x1b[2J\x7f"), 2,  # control characters only
+     "the corrected reply is empty; give what you said, in quotes"),
+    (("spoken-1", "--turn", "1", "a " * 40_000), 1,
+     "the corrected reply is too long (79,999 bytes; a reply may have at most 65,536): split "
+     "it into separate replies"),
     (("typed-1", "--turn", "1", SAID), 1,
      "call typed-1 was typed: its replies are what was typed, so nothing was misheard; only "
      "spoken calls can be corrected"),
@@ -162,6 +167,22 @@ def test_a_correction_that_cannot_be_made_is_one_line_and_changes_nothing(data_d
 def test_rescore_without_audio_to_hear_is_one_line(data_dir, args, code, message):
     result = invoke("rescore", *args, "--engine", "pocketsphinx", data_dir=data_dir)
     assert (result.exit_code, result.stderr) == (code, f"callsim: {message}\n")
+
+
+@pytest.mark.parametrize("call_id", ["spoken-1", "typed-1"])
+def test_a_call_rescore_cannot_hear_is_refused_before_a_recognizer_loads(data_dir, call_id):
+    """Without --engine the best installed recognizer would load, and say so, before refusing."""
+    result = invoke("rescore", call_id, data_dir=data_dir)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("callsim: call "), \
+        result.stderr
+
+
+def test_a_pasted_escape_code_is_no_part_of_the_correction(data_dir):
+    result = invoke("correct", "spoken-1", "--turn", "1", "\x1b[31mI hear you.\x1b[0m\tHow come?",
+                    data_dir=data_dir)
+    assert result.exit_code == 0, result.output
+    assert saved(data_dir, "spoken-1").turns[1].text == "I hear you. How come?"
 
 
 def _record_reply(data_dir, call_id, audio):

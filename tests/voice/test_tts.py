@@ -165,9 +165,12 @@ def test_pyttsx3_renders_in_a_worker_process_that_close_ends(workers):
         assert (synth.last_engine, synth.notice) == ("pyttsx3", None)
     for audio, (text, voice) in zip(audios, CALL_LINES, strict=True):
         assert speech_problem(audio, text, voice) is None
-    (worker,) = workers
+    # Under heavy load a line at a stale rate is retried in a fresh worker (see tts.py), so
+    # there may be two; the last was ended by close(), and every one was reaped: no zombie.
+    *retired, worker = workers
     assert worker.pid != os.getpid()
-    assert worker.process.returncode == 0  # ended by close() and reaped: no zombie
+    assert worker.process.returncode == 0
+    assert len(retired) <= 1 and all(w.process.returncode is not None for w in retired)
 
 
 @pytest.mark.parametrize(
