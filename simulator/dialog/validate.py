@@ -231,12 +231,20 @@ def get_persona(name: str, dirs: list[Path] | None = None) -> LoadedPersona:
     if problems:
         raise PersonaError(problems)
     ids = sorted(personas)
-    searched = ", ".join(str(path) for path in (dirs or persona_dirs()))
+    folders = dirs or persona_dirs()
+    searched = ", ".join(str(path) for path in folders)
+    if len(searched) > SHOWN_SEARCH:  # one line stays readable: the list command has them all
+        searched = f"{len(folders)} folders (callsim personas list names them)"
+    shown = ids if len(ids) <= SHOWN_IDS else [*ids[:SHOWN_IDS], f"… ({len(ids)} in all)"]
     raise UnknownPersonaError(
         f"unknown persona '{shorten(name)}'; "
-        f"available: {', '.join(ids) or 'none (create one with: callsim personas new <id>)'}"
+        f"available: {', '.join(shown) or 'none (create one with: callsim personas new <id>)'}"
         f"{_suggest(name, ids)}; searched {searched}; or give its file's path"
     )
+
+
+SHOWN_SEARCH = 160  # characters of searched folders named in the unknown-persona line
+SHOWN_IDS = 12  # persona ids listed there
 
 
 def load_persona_path(name: str) -> LoadedPersona:

@@ -176,6 +176,19 @@ def test_an_unknown_persona_is_a_usage_error_before_the_briefing(places):
     assert _no_calls(places["home"])
 
 
+def test_many_long_search_folders_keep_the_unknown_persona_line_short(places, tmp_path):
+    folders = []
+    for n in range(3):
+        folder = tmp_path / f"{n}-{'trainer-personas-' * 4}"
+        folder.mkdir()
+        folders += ["--personas", str(folder)]
+    result = invoke("practice", "--persona", "nobody", "--text", *folders, stdin="Thanks\n")
+    assert result.stderr == (
+        f"callsim: unknown persona 'nobody'; available: {', '.join(SHIPPED_IDS)}; searched "
+        "4 folders (callsim personas list names them); or give its file's path\n")
+    assert result.exit_code == 2
+
+
 GOOD_ANSWER = ("Thank you for your honesty, I can appreciate that. What issues are you facing? "
                "Would you mind if I circled back in a few months, or would you rather I never "
                "contacted you again?\n")
