@@ -320,15 +320,17 @@ def agreement(results: list[Passes], engine: str, threshold: float) -> None:
 def calibrate(cache: Path) -> None:
     """The mean each voice's passage leaves, averaged over the voices: a start for any voice."""
     means = []
+    asr_sphinx.CMN_CARRY_BEYOND = -1.0  # every passage starts from (and updates) the running mean
     for voice in VOICES:
         recognizer = asr_sphinx.PocketSphinxRecognizer(fallback_below=None)
-        recognizer._cmn = "40,3,-1"  # the model's default
+        recognizer._running = ",".join(["40", "3", "-1"] + ["0"] * 10)  # the model's default
         for text in CALIBRATION:
             pcm, rate = render(Clip(text, "calibration", voice, 160, True), cache)
             recognizer.start(rate)
             recognizer.accept(pcm)
             recognizer.finish()
-        means.append([float(v) for v in recognizer._cmn.split(",")])
+        means.append([float(v) for v in recognizer._running.split(",")])
+        print(f"  {voice:<11}{recognizer._running}")
     values = ",".join(f"{v:.2f}" for v in np.mean(means, axis=0))
     print(f'CMN_INIT = "{values}"')
 

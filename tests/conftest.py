@@ -18,6 +18,14 @@ from simulator.session.engines import Audio, VoiceSettings
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "soundserver.sh"
 
+# Tests never touch the user's own data directory: a test that names none saves its calls,
+# models and sales language model in one scratch folder for the session (and two test runs at
+# once never prune each other's language models).
+if not os.environ.get("CALLSIM_HOME"):
+    import tempfile
+
+    os.environ["CALLSIM_HOME"] = tempfile.mkdtemp(prefix="callsim-tests-")
+
 
 def _unavailable(reason: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
