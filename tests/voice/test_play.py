@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -75,13 +76,25 @@ def test_play_is_heard_through_the_sound_server(spoken_call):
                                  "--format=s16le", "--rate=16000", "--channels=1",
                                  "--latency-msec=50"],
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    chunks: list[bytes] = []  # read as it comes: parec's pipe holds only ~2 s of audio
+    reader = threading.Thread(target=lambda: chunks.extend(iter(
+        lambda: listener.stdout.read1(65536), b"")), daemon=True)
+    reader.start()
     try:
+        started = time.monotonic()
         time.sleep(0.5)
         result = runner.invoke(app, ["play", call["call_id"][:15], "--data-dir", str(data)])
-        time.sleep(1.5)  # parec's last fragment
+        # Real time in, real time out: wait until the monitor has delivered everything up to
+        # 0.5 s after playback ended (however late parec started or a loaded machine runs).
+        wanted = (time.monotonic() - started + 0.5) * 32000
+        deadline = time.monotonic() + 15
+        while sum(map(len, chunks)) < wanted and time.monotonic() < deadline:
+            time.sleep(0.1)
     finally:
         listener.terminate()
-        heard = listener.communicate(timeout=10)[0]
+        listener.wait(timeout=10)
+        reader.join(timeout=10)
+    heard = b"".join(chunks)
     assert result.exit_code == 0, result.output
     with CallStore.open(data) as store:
         kept = load_recording(store, call["call_id"], reply["index"])
