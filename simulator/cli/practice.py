@@ -116,14 +116,11 @@ def practice(
 
 
 def _typed_engines(console, name: str):
-    from simulator.session.text_io import EditedLines, PrintedProspect, TypedReplies
+    from simulator.session.text_io import PrintedProspect, typed_replies
 
     interactive = sys.stdin.isatty()
     if interactive:
         console.print("Type your replies; an empty line is ignored, Ctrl-D or Ctrl-C hangs up.",
                       style="dim")
-    if interactive and sys.stdout.isatty():  # input() edits lines only between two terminals
-        lines = EditedLines(colour=console.color_system is not None)
-        return TypedReplies(lines), PrintedProspect(console, name)
-    prompt = (lambda: console.print("[bold blue]You:[/] ", end="")) if interactive else None
-    return TypedReplies(sys.stdin.buffer, prompt), PrintedProspect(console, name)
+    replies = typed_replies(console, sys.stdin.buffer, interactive, sys.stdout.isatty())
+    return replies, PrintedProspect(console, name)

@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 from simulator.drill.bank import Objection
 from simulator.session.engines import Audio, VoiceSettings
-from simulator.session.text_io import EditedLines, PrintedProspect, TypedReplies
+from simulator.session.text_io import PrintedProspect, typed_replies
 
 
 class DrillProspect:
@@ -34,11 +34,7 @@ def typed_engines(console, bank: Sequence[Objection], stream: BinaryIO, interact
     if interactive:
         console.print("Type one reply per objection; Ctrl-D or Ctrl-C ends the drill.",
                       style="dim")
-    if interactive and editing:
-        lines = EditedLines(colour=console.color_system is not None)
-        return TypedReplies(lines), DrillProspect(console, bank)
-    prompt = (lambda: console.print("[bold blue]You:[/] ", end="")) if interactive else None
-    return TypedReplies(stream, prompt), DrillProspect(console, bank)
+    return typed_replies(console, stream, interactive, editing), DrillProspect(console, bank)
 
 
 def _spoken(console, bank: Sequence[Objection], no_voice: bool, output_device: str | None,

@@ -87,6 +87,16 @@ class EditedLines:
         return line.encode("utf-8", "surrogateescape") + b"\n"
 
 
+def typed_replies(console, stream, interactive: bool, editing: bool) -> TypedReplies:
+    """The trainee's typed replies: edited lines (readline, Up recalling this session's replies)
+    when `editing` (stdin and stdout both terminals, where input() edits lines), else the raw
+    `stream`, with a "You:" prompt when `interactive`."""
+    if interactive and editing:
+        return TypedReplies(EditedLines(colour=console.color_system is not None))
+    prompt = (lambda: console.print("[bold blue]You:[/] ", end="")) if interactive else None
+    return TypedReplies(stream, prompt)
+
+
 def wait_for_enter(console, stdin: TextIO) -> bool:
     """Before a spoken call at a terminal: the trainee reads the briefing and starts the call
     with Enter. True at once when stdin is no terminal; False if input ended (Ctrl-D)."""
