@@ -12,9 +12,10 @@ whose mean word posterior is under asr_sphinx.FALLBACK_BELOW (the default); the 
 fixed starting mean for every reply (before the running mean); Vosk when an English model is
 installed. Every reply is decoded by both LMs once, and the engines are read off those passes.
 
-Verdict agreement: the labelled replies of tests/data/replies-dev.jsonl and replies-team-1.jsonl
-spoken the same way (voices in turn, calls of 6 replies), scored as recognized and as typed;
-"vs typed" is the share of check verdicts equal to the typed text's, "vs labels" to the labels.
+Verdict agreement: the labelled replies of tests/data/replies-{dev,team-1,dev-2,heldout-2}.jsonl
+spoken the same way (each set its own calls of 6 replies, voices in turn), scored as recognized
+and as typed; "vs typed" is the share of check verdicts equal to the typed text's, "vs labels"
+to the labels; by voice, by set and in all.
 
 Goals: sales WER <= 15%, spoken agreement >= 90%, RTF <= 0.3.
 
@@ -112,8 +113,10 @@ RATES = [150, 175]
 NOISE_DB = 25.0  # the noise floor under the speech level, on half the clips
 CHUNK_SECONDS = 0.03
 CALL_LENGTH = 6  # replies per simulated call in the agreement set
-LABELLED = [ROOT / "tests" / "data" / "replies-dev.jsonl",
-            ROOT / "tests" / "data" / "replies-team-1.jsonl"]
+# Each set is its own run of calls (voices in turn from its first reply): the dev sets, one
+# written by the team and two by independent writers (dev-2 and held-out-2 in their style).
+LABELLED = [ROOT / "tests" / "data" / f"replies-{name}.jsonl"
+            for name in ("dev", "team-1", "dev-2", "heldout-2")]
 CALIBRATION = [
     "The north wind and the sun were disputing which was the stronger, when a traveler came "
     "along wrapped in a warm cloak.",
@@ -125,7 +128,7 @@ CALIBRATION = [
 @dataclass(frozen=True)
 class Clip:
     text: str  # what was said (reference words, or the typed reply)
-    kind: str  # sales | off-topic | labelled
+    kind: str  # sales | off-topic | labelled (and its set: "labelled:dev-2")
     voice: str
     rate: int
     noisy: bool
@@ -189,12 +192,16 @@ def dev_set(quick: bool) -> list[Clip]:
 
 
 def labelled_set(quick: bool) -> list[Clip]:
-    items = [json.loads(line) for path in LABELLED
-             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    items = items[::6] if quick else items
-    return [Clip(item["text"], "labelled", VOICES[(i // CALL_LENGTH) % 4],
-                 RATES[(i // CALL_LENGTH) % 2], (i // 2) % 2 == 1, item["expect"])
-            for i, item in enumerate(items)]
+    clips = []
+    for path in LABELLED:
+        items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+                 if line.strip()]
+        items = items[::6] if quick else items
+        name = path.stem.removeprefix("replies-")
+        clips += [Clip(item["text"], f"labelled:{name}", VOICES[(i // CALL_LENGTH) % 4],
+                       RATES[(i // CALL_LENGTH) % 2], (i // 2) % 2 == 1, item["expect"])
+                  for i, item in enumerate(items)]
+    return clips
 
 
 class Timed(asr_sphinx.PocketSphinxRecognizer):
@@ -303,16 +310,19 @@ def agreement(results: list[Passes], engine: str, threshold: float) -> None:
     for passes in results:
         typed = score_text(passes.clip.text)
         spoken = score_text(chosen(passes, engine, threshold)[0])
-        for voice in (passes.clip.voice, "all"):
-            tally = tallies[voice]
+        for row in (passes.clip.voice, passes.clip.kind.removeprefix("labelled:"), "all"):
+            tally = tallies[row]
             for check, want in passes.clip.expect.items():
                 tally[0] += spoken.checks[check].verdict == typed.checks[check].verdict
                 tally[1] += spoken.checks[check].verdict == want
                 tally[2] += typed.checks[check].verdict == want
                 tally[3] += 1
-    for voice in [*VOICES[:4], "all"]:
-        same, right, typed_right, total = tallies[voice]
-        print(f"  {engine:<18}{voice:<11} vs typed {same / total:6.1%}   vs labels "
+    sets = [path.stem.removeprefix("replies-") for path in LABELLED]
+    for row in [*VOICES[:4], *sets, "all"]:
+        if row not in tallies:
+            continue
+        same, right, typed_right, total = tallies[row]
+        print(f"  {engine:<18}{row:<11} vs typed {same / total:6.1%}   vs labels "
               f"{right / total:6.1%}   (typed vs labels {typed_right / total:6.1%}, "
               f"{total} verdicts)")
 
@@ -343,6 +353,9 @@ class LmFile:
     key: str = ""
 
     def added(self) -> dict[str, str]:
+        return {}
+
+    def variants(self) -> dict[str, list[str]]:
         return {}
 
 

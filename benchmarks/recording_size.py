@@ -3,16 +3,20 @@
 Sales replies spoken by espeak-ng in three voices, clean and with a noise floor 25 and 40 dB
 below the speech peak (a seeded Gaussian hiss), encoded as `callsim` keeps them; prints bytes
 per minute and the share of the raw PCM (1,920,000 bytes a minute), and checks each clip reads
-back sample for sample.
+back sample for sample. Then the size of a trainee's HTML report (`callsim report --trainee`)
+with 10 typed calls whose replies are all recorded (REPLIES in the first voice), with its audio
+players and with `--no-audio`.
 
     .venv/bin/python benchmarks/recording_size.py
 """
 
 from __future__ import annotations
 
+import json
 import random
 import struct
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -58,5 +62,40 @@ def main() -> None:
               f"{seconds_to_encode / speech * 1000:.1f} ms per second of speech")
 
 
+REPORT_CALLS = 10
+
+
+def trainee_report_size(synth: EspeakSynthesizer) -> None:
+    from typer.testing import CliRunner
+
+    from simulator.cli.app import app
+    from simulator.report import trainee_report
+    from simulator.storage.calls import CallStore
+    from simulator.storage.recordings import save_recording
+
+    spoken = {text: resample(synth.render(text, VOICES[0]), 16000) for text in REPLIES}
+    with tempfile.TemporaryDirectory() as data:
+        replies = speech = 0
+        for seed in range(1, REPORT_CALLS + 1):
+            done = CliRunner().invoke(app, [
+                "practice", "--persona", "covered-carl", "--text", "--seed", str(seed),
+                "--trainee", "ana", "--json", "--data-dir", data],
+                input="".join(f"{text}\n" for text in REPLIES))
+            call = json.loads(done.stdout)
+            with CallStore.open(data) as store:
+                for turn in call["turns"]:
+                    if turn["speaker"] == "trainee" and turn["text"] in spoken:
+                        save_recording(store, call["call_id"], turn["index"],
+                                       spoken[turn["text"]])
+                        replies += 1
+                        speech += spoken[turn["text"]].seconds
+        with CallStore.open(data) as store:
+            full, bare = (len(trainee_report(store, "ana", audio=audio).encode())
+                          for audio in (True, False))
+    print(f"trainee report, {REPORT_CALLS} calls, {replies} recorded replies ({speech:.0f} s of "
+          f"speech): {full / 1e6:.2f} MB with players, {bare / 1e3:.0f} kB with --no-audio")
+
+
 if __name__ == "__main__":
     main()
+    trainee_report_size(EspeakSynthesizer())

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import errno
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from simulator.cli.arguments import RAW_ARGS, check_arguments
 from simulator.cli.helpwords import plain_help
+from simulator.cli.usage import click_errors, usage_message
 from simulator.errors import (
     CallsimError,
     FileProblemsError,
     PathTooLongError,
+    UsageError,
     message_lines,
     problem_lines,
 )
@@ -55,6 +57,15 @@ class CallsimGroup(TyperGroup):
         ctx.meta[RAW_ARGS] = list(args)
         return super().parse_args(ctx, args)
 
+    def make_context(self, info_name, args, parent=None, **extra) -> typer.Context:
+        given = list(args)  # the parser uses up `args`
+        try:  # `callsim --frob`: refused before any command is looked up
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click_errors.NoArgsIsHelpError:
+            raise
+        except click_errors.UsageError as exc:
+            _refuse(UsageError(usage_message(exc, self, info_name or "callsim", given)))
+
     def invoke(self, ctx: typer.Context):
         for stream in (sys.stdout, sys.stderr):  # a path with undecodable bytes still prints,
             if hasattr(stream, "reconfigure"):  # under CliRunner as under the console script
@@ -67,6 +78,11 @@ class CallsimGroup(TyperGroup):
                 if exc.errno != errno.ENAMETOOLONG:
                     raise
                 raise PathTooLongError(exc.filename or "") from None
+        except click_errors.NoArgsIsHelpError:  # `callsim personas`: its help, as asked
+            raise
+        except click_errors.UsageError as exc:  # click's usage block and error, as one line
+            _refuse(UsageError(usage_message(exc, self, ctx.command_path,
+                                             ctx.meta.get(RAW_ARGS, []))))
         except typer.TyperException as exc:  # "Got unexpected extra argument(s) (<10,000 …>)"
             exc.message = "\n".join(message_lines(exc.message))
             raise
@@ -74,9 +90,15 @@ class CallsimGroup(TyperGroup):
             for line in problem_lines(exc.problems):
                 typer.echo(line, err=True)
             raise typer.Exit(exc.exit_code) from None
-        except CallsimError as exc:  # quoted values were shortened at their source; and here
-            typer.echo("callsim: " + "\n".join(message_lines(str(exc))), err=True)
-            raise typer.Exit(exc.exit_code) from None
+        except CallsimError as exc:
+            _refuse(exc)
+
+
+def _refuse(error: CallsimError) -> NoReturn:
+    """`callsim: <message>` on stderr and the error's exit code. Quoted values were shortened
+    at their source; and here."""
+    typer.echo("callsim: " + "\n".join(message_lines(str(error))), err=True)
+    raise typer.Exit(error.exit_code) from None
 
 
 app = typer.Typer(

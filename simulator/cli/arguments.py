@@ -39,7 +39,7 @@ def check_arguments(group: TyperGroup, ctx: typer.Context, args: list[str]) -> N
     for param, values in _parsed_values(group, ctx, args):
         for value in values:
             if isinstance(value, str) and not is_text(value):
-                raise UsageError(f"{_label(param)} is not valid UTF-8 text; type it again "
+                raise UsageError(f"{param_label(param)} is not valid UTF-8 text; type it again "
                                  "(check the terminal's encoding, e.g. LANG=C.UTF-8)")
             if isinstance(value, PurePath):
                 check_path_length(value)
@@ -62,7 +62,7 @@ def _parsed_values(group: TyperGroup, ctx: typer.Context, args: list[str]
             yield param, list(values) if isinstance(values, list | tuple) else [values]
 
 
-def _label(param) -> str:
+def param_label(param) -> str:
     """--trainee for an option, CALL_ID for an argument (as `--help` shows them)."""
     if isinstance(param, TyperArgument):
         return (param.metavar or param.name.upper()).strip("[].")

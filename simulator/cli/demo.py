@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from simulator.cli.options import (
-    SEED_MAX,
     DataDir,
     Engine,
     InputDevice,
@@ -17,6 +16,7 @@ from simulator.cli.options import (
     OutputDevice,
     Rubric,
     check_devices,
+    parse_seed,
 )
 from simulator.cli.persona_search import PersonaFolders, use_personas
 
@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
 def demo(
     persona_id: Annotated[str, typer.Option(
         "--persona", help="The persona to call: its id or its file.")] = "covered-carl",
-    seed: Annotated[int, typer.Option("--seed", min=0, max=SEED_MAX,
+    seed: Annotated[int, typer.Option("--seed", parser=parse_seed,
                                       help="Make the call repeatable.")] = 1,
     engine: Engine = None,
     no_voice: NoVoice = False,
@@ -62,7 +62,8 @@ def demo(
                   else "fed straight to the speech recognizer")
     console.print(f"Demo call with {persona.name}: the trainee's replies are synthesized and "
                   f"{route_text}.", style="dim")
-    options = CallOptions(seed=seed, trainee="demo", mode="demo", rubric=rubric)
+    # A demo's replies are synthesized, not a trainee's voice: nothing worth keeping to play.
+    options = CallOptions(seed=seed, trainee="demo", mode="demo", rubric=rubric, record=False)
     with CallStore.open(data_dir) as store:
         try:
             record = CallSession(persona, store, trainee_input, prospect, options,

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from simulator.cli.options import (
-    SEED_MAX,
     Cue,
     DataDir,
     EndSilence,
@@ -23,11 +22,14 @@ from simulator.cli.options import (
     Wav,
     Workshop,
     check_devices,
+    parse_seed,
 )
 from simulator.cli.persona_search import PersonaFolders, use_personas
 
 REASON_LABELS = {"new": "new", "retry": "again: handled poorly last time", "review": "review",
                  "early": "review (early)"}
+UNCLEAR_HINT = ("Heard unclearly: the recognizer was unsure of the words this rests on, so it "
+                "does not count against you; say it again when the objection comes back.")
 STOP_LABELS = {"time": "time is up", "end_of_input": "end of input", "interrupted": "stopped"}
 # What each kind of item asks the trainee for (simulator/scoring/stages.py).
 STAGE_LABELS = {"opening": "the first reply: thank, accept, probe",
@@ -46,7 +48,7 @@ def drill(
                                            "after each answer).")] = 10.0,
     text: Annotated[bool, typer.Option("--text", help="Type the replies (or pipe them, one "
                                        "per line) instead of speaking.")] = False,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, max=SEED_MAX, help="Fix the "
+    seed: Annotated[int | None, typer.Option("--seed", parser=parse_seed, help="Fix the "
                                              "order of new objections.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the drill's summary as JSON "
                                           "(the drill itself goes to stderr).")] = False,
@@ -128,7 +130,7 @@ def _verdicts(console, rubric, echo: bool):
     from rich.markup import escape
     from rich.text import Text
 
-    from simulator.cli.render import fix_text, score_heading
+    from simulator.cli.render import UNCLEAR_LABEL, fix_text, score_heading
     from simulator.scoring.fixes import fixes
 
     def show(item) -> None:
@@ -138,8 +140,11 @@ def _verdicts(console, rubric, echo: bool):
         console.print(score_heading(item.score))
         # The heaviest failure first, each with its advice, the words said and a rewrite.
         for fix in fixes(item.scorecard, [item.reply.text], rubric):
-            console.print(fix_text(fix, Text.assemble("  ", ("FAIL", "bold red"), f" {fix.title}")))
-        if not item.failed:
+            label = UNCLEAR_LABEL if fix.check in item.unclear else ("FAIL", "bold red")
+            console.print(fix_text(fix, Text.assemble("  ", label, f" {fix.title}")))
+        if item.unclear:
+            console.print(f"  {UNCLEAR_HINT}", style=UNCLEAR_LABEL[1])
+        elif not item.failed:
             console.print("  [bold green]Every check passed.[/]")
     return show
 

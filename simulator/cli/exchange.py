@@ -50,14 +50,14 @@ def import_files(
     data_dir: DataDir = None,
 ) -> None:
     """Merge exported calls into this laptop's history; importing a file again adds nothing."""
-    from simulator.errors import Cancelled
+    from simulator.errors import Cancelled, printable
     from simulator.storage.calls import CallStore
     from simulator.storage.exchange import read_export
     from simulator.storage.merge import CANCELLED, import_exports
     from simulator.storage.shared_personas import plan_personas, remove, write_personas
 
     try:
-        exports = [read_export(path) for path in paths]  # all checked before any is merged
+        exports = [read_export(path, audio=not no_audio) for path in paths]  # all checked
         store = CallStore.open(data_dir)
     except KeyboardInterrupt:
         raise Cancelled(CANCELLED) from None
@@ -73,6 +73,9 @@ def import_files(
         except BaseException:
             remove(written)  # nothing was imported: the personas neither
             raise
+    for export in exports:  # on stderr, before the summaries that count them
+        for clip in export.damaged:
+            typer.echo(f"callsim: {printable(clip.warning(export.path))}", err=True)
     for report in reports:
         typer.echo(report.summary())
         if report.completed:
@@ -83,6 +86,9 @@ def import_files(
         if report.recordings:
             typer.echo(f"  with {report.recordings} recorded "
                        f"repl{'y' if report.recordings == 1 else 'ies'}")
+        if report.damaged:
+            typer.echo(f"  {report.damaged} damaged recording{'' if report.damaged == 1 else 's'}"
+                       " left out (the warnings above name them)")
     for placement in placements:
         typer.echo(placement.describe())
 

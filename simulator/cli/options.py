@@ -7,6 +7,7 @@ DIR, NAME, ID, N, MINUTES, DEVICE (simulator/cli/helpwords.py names the rest).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +25,23 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a tabl
 Trainee = Annotated[str | None, typer.Option(
     "--trainee", metavar="NAME", help="The trainee's name.")]
 SEED_MAX = 2**63 - 1  # --seed: the largest whole number the call store (SQLite) can save
+WHOLE_NUMBER = re.compile(r"\s*\+?0*([0-9]+)\s*")
+
+
+def as_typed(value: str) -> str:
+    """A value as the user typed it, fit for a one-line message ('' when it is empty)."""
+    return shorten(value.strip()) if value.strip() else "''"
+
+
+def parse_seed(value: str | int) -> int:
+    """--seed is a whole number from 0 to SEED_MAX. Read here rather than by typer, so a bad one
+    gets one `callsim:` line (UsageError) instead of typer's usage block."""
+    value = str(value)  # a default comes as the number itself
+    digits = WHOLE_NUMBER.fullmatch(value)
+    if digits and len(digits[1]) <= len(str(SEED_MAX)) and int(digits[1]) <= SEED_MAX:
+        return int(digits[1])
+    raise UsageError(f"--seed takes a whole number from 0 to {SEED_MAX}, not "
+                     f"{as_typed(value)}; e.g. --seed 42 to get the same call again")
 
 # Voice options shared by practice, demo and drill.
 Wav = Annotated[list[Path] | None, typer.Option(
@@ -58,19 +76,24 @@ NoRecord = Annotated[bool, typer.Option(
 END_SILENCE = (0.2, 3.0)  # --end-silence: seconds; shorter cuts words, longer stalls the call
 
 
-def end_silence_in_range(value: float) -> float:
-    """--end-silence is a pause a conversation can have (refused while the line is read)."""
+def parse_end_silence(value: str | float) -> float:
+    """--end-silence is a pause a conversation can have, in seconds (read here, as --seed)."""
     low, high = END_SILENCE
-    if not low <= value <= high:
-        raise UsageError(f"--end-silence takes {low:g} to {high:g} seconds, not {value:g}; "
-                         f"e.g. --end-silence 1 to wait longer before the prospect answers")
-    return value
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = float("nan")
+    if not low <= seconds <= high:
+        raise UsageError(f"--end-silence takes {low:g} to {high:g} seconds, not "
+                         f"{as_typed(str(value))}; e.g. --end-silence 1 to wait longer before the "
+                         "prospect answers")
+    return seconds
 
 
 EndSilence = Annotated[float, typer.Option(
-    "--end-silence", metavar="SECONDS", callback=end_silence_in_range,
-    help="The pause that ends a spoken reply after a finished sentence (0.2 to 3; default "
-         "0.6); unfinished words ('and', 'so', 'um') get 0.9 s more.")]
+    "--end-silence", metavar="SECONDS", parser=parse_end_silence,
+    help="The pause that ends a spoken reply after a finished sentence (0.2 to 3); "
+         "unfinished words ('and', 'so', 'um') get 0.9 s more.")]
 Cue = Annotated[bool, typer.Option(
     "--cue/--no-cue", help="Beep when it is your turn to speak (microphone calls).")]
 # Filters for listings (history, progress): exact id or name, workshop ignoring case.

@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from simulator.cli.options import (
-    SEED_MAX,
     Cue,
     DataDir,
     EndSilence,
@@ -25,6 +24,7 @@ from simulator.cli.options import (
     Wav,
     Workshop,
     check_devices,
+    parse_seed,
 )
 from simulator.cli.persona_search import PersonaFolders, use_personas
 
@@ -40,7 +40,7 @@ def practice(
     text: Annotated[bool, typer.Option("--text", help="Type the replies (or pipe them, one "
                                        "per line) instead of speaking.")] = False,
     wav: Wav = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, max=SEED_MAX,
+    seed: Annotated[int | None, typer.Option("--seed", parser=parse_seed,
                                              help="Make the call repeatable.")] = None,
     trainee: Trainee = None,
     workshop: Workshop = None,

@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from simulator.scoring.fixes import WORK_FIRST, Fix, fixes
+from simulator.scoring.fixes import WORK_FIRST, Fix, unclear_advice, work_first
 from simulator.scoring.rubric import Rubric
 
 VERDICT_STYLE = {"pass": ("PASS", "bold green"), "fail": ("FAIL", "bold red"),
@@ -105,12 +105,15 @@ def fix_text(fix: Fix, heading: Text, multi: bool = False) -> Group:
 
 
 def print_work_first(console: Console, card: dict, replies: Sequence[str],
-                     rubric: Rubric) -> None:
-    """"Work on this first": the one or two heaviest failed checks, before everything else."""
-    first = fixes(card, replies, rubric, WORK_FIRST)
-    if not first:
+                     rubric: Rubric, call_id: str | None = None) -> None:
+    """"Work on this first": the one or two heaviest failed checks heard clearly, before
+    everything else; a heavier one heard unclearly is named, to say again or correct."""
+    first, unclear = work_first(card, replies, rubric, WORK_FIRST)
+    if not first and not unclear:
         return
     console.print(Text("Work on this first", style="bold underline"))
+    for fix in unclear:
+        console.print(Indented(Text(unclear_advice(fix, call_id), style=UNCLEAR_LABEL[1]), 1))
     for number, fix in enumerate(first, 1):
         heading = Text.assemble(f" {number}. ", (fix.title, "bold"))
         console.print(fix_text(fix, heading, multi=len(replies) > 1))
@@ -170,7 +173,7 @@ def print_call(console: Console, call: dict, rubric: Rubric) -> None:
     if unsure_shown:
         transcript.append(UNSURE_LEGEND.format(call_id=call["call_id"]), style="dim")
     console.print(Panel(transcript, title="Transcript", title_align="left"))
-    print_work_first(console, card, trainee_texts, rubric)
+    print_work_first(console, card, trainee_texts, rubric, call["call_id"])
     notes = turn_notes(trainee_texts, rubric)
     if notes:
         lines = Text()

@@ -15,6 +15,10 @@ WorkshopReport = Annotated[str | None, typer.Option(
     "trainee, outcomes per persona.")]
 
 
+NoAudio = Annotated[bool, typer.Option(
+    "--no-audio", help="No audio players for the recorded replies: a smaller file.")]
+
+
 def register(app: typer.Typer) -> None:
     app.command("report")(report)
 
@@ -27,6 +31,7 @@ def report(
         "without it the report is printed as text.")] = None,
     trainee: Trainee = None,
     workshop: WorkshopReport = None,
+    no_audio: NoAudio = False,
     data_dir: DataDir = None,
     rubric_path: Rubric = None,
 ) -> None:
@@ -50,9 +55,9 @@ def report(
 
     with CallStore.open(data_dir) as store:
         if call_id is not None:
-            text = call_report(store, call_id, rubric)
+            text = call_report(store, call_id, rubric, audio=not no_audio)
         elif trainee is not None:
-            text = trainee_report(store, trainee, rubric)
+            text = trainee_report(store, trainee, rubric, audio=not no_audio)
         else:
             text = workshop_report(store, workshop, rubric)
     typer.echo(f"Wrote {write_html(html, text)}")

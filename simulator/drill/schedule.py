@@ -5,6 +5,7 @@ answers in a row. A poorly handled one is due again as soon as one other objecti
 asked (or a minute has passed), so a weak spot keeps coming back within the same session; a well
 handled one is pushed out by a growing interval. Due objections come first (weakest box, then the
 longest unpractised), then unseen ones in an order fixed by the seed, then the one due soonest.
+A poor answer with a FAIL heard unclearly (scoring/unclear.py) does not count either way.
 """
 
 from __future__ import annotations
@@ -31,11 +32,18 @@ class Attempt:
     objection: str
     at: datetime
     score: int
-    failed: frozenset[str] = frozenset()  # the checks that failed
+    failed: frozenset[str] = frozenset()  # the checks that failed (heard clearly)
+    unclear: frozenset[str] = frozenset()  # FAILs resting on unsure words (heard unclearly)
 
     @property
     def handled_well(self) -> bool:
         return self.score >= PASS_SCORE and not self.failed & KEY_CHECKS
+
+    @property
+    def counts(self) -> bool:
+        """Whether the answer says how the objection was handled: a poor one whose FAILs may
+        have been misheard says nothing (the trainee may well have said it right)."""
+        return self.handled_well or not self.unclear
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,7 @@ def standings(history: Iterable[Attempt], now: datetime) -> dict[str, Standing]:
     attempts = sorted(history, key=lambda a: a.at)  # stable: equal times keep their order
     boxes: dict[str, int] = {}
     last: dict[str, datetime] = {}
-    for attempt in attempts:
+    for attempt in (a for a in attempts if a.counts):
         streak = boxes.get(attempt.objection, 0)
         boxes[attempt.objection] = streak + 1 if attempt.handled_well else 0
         last[attempt.objection] = attempt.at

@@ -20,6 +20,7 @@ from simulator.drill.schedule import Attempt, Pick, next_objection
 from simulator.scoring.detect import detect
 from simulator.scoring.rubric import CHECK_IDS, Rubric
 from simulator.scoring.stages import score_reply
+from simulator.scoring.unclear import UNCLEAR, mark_heard
 from simulator.session.delivery import delivery_figures
 from simulator.session.engines import ProspectOutput, Reply, TraineeInput
 from simulator.storage.calls import CallStore
@@ -56,15 +57,24 @@ class DrillItem:
 
     @property
     def failed(self) -> list[str]:
-        return [check for check, result in self.scorecard["checks"].items()
-                if result["verdict"] == "fail"]
+        """The checks failed on words heard clearly."""
+        return failed_checks(self.scorecard)
+
+    @property
+    def unclear(self) -> list[str]:
+        """The FAILs resting on words the recognizer was unsure of ("heard unclearly")."""
+        return failed_checks(self.scorecard, heard=UNCLEAR)
+
+    def attempt(self, at: datetime) -> Attempt:
+        return Attempt(self.objection.id, at, self.score, frozenset(self.failed),
+                       frozenset(self.unclear))
 
     def to_json(self) -> dict:
         return {"number": self.number, "call_id": self.call_id, "objection": self.objection.id,
                 "stage": self.objection.stage, "persona": self.objection.persona,
                 "prospect": self.objection.text,
                 "reason": self.pick.reason, "reply": self.reply.text, "score": self.score,
-                "failed": self.failed}
+                "failed": self.failed, "unclear": self.unclear}
 
 
 @dataclass
@@ -93,6 +103,13 @@ class DrillResult:
                             for c, n in self.weakest()]}
 
 
+def failed_checks(card: dict, heard: str | None = None) -> list[str]:
+    """The FAILs of a saved scorecard heard clearly (heard=None) or heard unclearly."""
+    checks = (card or {}).get("checks", {})
+    return [check for check, result in checks.items() if isinstance(result, dict)
+            and result.get("verdict") == "fail" and result.get("heard") == heard]
+
+
 def _utc(timestamp: str) -> datetime:
     return datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
 
@@ -108,10 +125,9 @@ def attempt_of(record: CallRecord, bank: Sequence[Objection]) -> Attempt | None:
         objection = next((o for o in bank if o.id == saved_id), None)
     if objection is None:
         return None
-    checks = (record.scorecard or {}).get("checks", {})
-    failed = frozenset(c for c, r in checks.items() if isinstance(r, dict)
-                       and r.get("verdict") == "fail")
-    return Attempt(objection.id, _utc(record.ended_at or record.started_at), record.score, failed)
+    card = record.scorecard or {}
+    return Attempt(objection.id, _utc(record.ended_at or record.started_at), record.score,
+                   frozenset(failed_checks(card)), frozenset(failed_checks(card, UNCLEAR)))
 
 
 def drill_history(store: CallStore, trainee: str | None,
@@ -170,8 +186,7 @@ class DrillSession:
             item = self._save(number, objection, pick, reply, (asked_at, said_at),
                               prospect_seconds)
             self.result.items.append(item)
-            history.append(Attempt(objection.id, datetime.now(timezone.utc), item.score,
-                                   frozenset(item.failed)))
+            history.append(item.attempt(datetime.now(timezone.utc)))
             try:
                 if self.on_item:
                     self.on_item(item)
@@ -188,7 +203,9 @@ class DrillSession:
         rubric = self.options.rubric
         detections = detect(reply.text, reply.words, rubric)
         # Judged on what the item asks for: an opening is not failed for not closing.
-        card = score_reply(detections, objection.stage, rubric).to_json()
+        engine = getattr(getattr(self.trainee, "recognizer", None), "name", None)
+        card = mark_heard(score_reply(detections, objection.stage, rubric),
+                          [(reply.text, reply.words, engine)], rubric).to_json()
         record = self.store.start_call(objection.persona, objection.persona_name, self.seed,
                                        self.options.trainee, self.workshop, "drill")
         self.store.add_turn(record.call_id, TurnRecord(
@@ -198,6 +215,8 @@ class DrillSession:
         audio = {key: value for key, value in (("delay", reply.delay),
                                                ("duration", reply.duration),
                                                ("source", reply.source)) if value is not None}
+        if reply.words and engine:
+            audio["engine"] = engine  # whose confidence scale the words carry
         self.store.add_turn(record.call_id, TurnRecord(
             1, "trainee", reply.text, started_at=now, ended_at=now,
             detections=sorted(detections.names), words=list(reply.words), extra=audio))

@@ -25,7 +25,7 @@ from simulator.report.progress_html import (
     progress_section,
     transcripts_html,
 )
-from simulator.scoring.fixes import WORK_FIRST, fixes
+from simulator.scoring.fixes import WORK_FIRST, work_first
 from simulator.scoring.notes import turn_notes
 from simulator.scoring.rubric import Rubric, load_rubric
 from simulator.storage.calls import CallStore
@@ -36,8 +36,10 @@ def _titles(rubric: Rubric) -> dict[str, str]:
     return {check: spec.title for check, spec in rubric.checks.items()}
 
 
-def call_report(store: CallStore, call_id: str, rubric: Rubric | None = None) -> str:
-    """The page for one call (id or prefix), with its trainee's progress when one is named."""
+def call_report(store: CallStore, call_id: str, rubric: Rubric | None = None,
+                audio: bool = True) -> str:
+    """The page for one call (id or prefix), with its trainee's progress when one is named;
+    an audio player under each recorded reply, unless not `audio`."""
     rubric = rubric or load_rubric()
     titles = _titles(rubric)
     call = store.get_call(call_id).to_json()
@@ -52,8 +54,9 @@ def call_report(store: CallStore, call_id: str, rubric: Rubric | None = None) ->
         f"{esc(call['call_id'])} &middot; {esc(call['started_at'].replace('T', ' ')[:16])} UTC "
         f"&middot; {esc(call['mode'])} &middot; outcome <b>{esc(outcome)}</b> &middot; score "
         f"<b>{esc('-' if score is None else score)}/100</b></p>",
-        work_first_section(fixes(card, replies, rubric, WORK_FIRST), len(replies)),
-        transcript(call, titles, recording_players(store, call)),
+        work_first_section(*work_first(card, replies, rubric, WORK_FIRST), len(replies),
+                           call["call_id"]),
+        transcript(call, titles, recording_players(store, call) if audio else {}),
         notes_section(turn_notes(replies, rubric)),
         scorecard_section(card, titles),
         delivery_section(call.get("delivery")),
@@ -76,15 +79,18 @@ def recording_players(store: CallStore, call: dict) -> dict[int, str]:
             for clip in stored_recordings(store, call["call_id"]) if clip.format in MIME_TYPES}
 
 
-def trainee_report(store: CallStore, trainee: str, rubric: Rubric | None = None) -> str:
-    """The page for all of a trainee's calls: charts, pass rates, outcomes, delivery, calls."""
+def trainee_report(store: CallStore, trainee: str, rubric: Rubric | None = None,
+                   audio: bool = True) -> str:
+    """The page for all of a trainee's calls: charts, pass rates, outcomes, delivery, calls,
+    and their transcripts, with an audio player under each recorded reply unless not `audio`."""
     titles = _titles(rubric or load_rubric())
     progress = load_progress(store, trainee)
     name = progress.trainee or trainee
+    calls = [store.get_call(call.call_id).to_json() for call in listed_calls(progress)]
+    players = {call["call_id"]: recording_players(store, call) for call in calls} if audio else {}
     body = [f"<h1>Progress report: <span class=\"trainee\">{esc(name)}</span></h1>",
             progress_section(progress, titles), calls_html(progress),
-            transcripts_html([store.get_call(call.call_id).to_json()
-                              for call in listed_calls(progress)], titles)]
+            transcripts_html(calls, titles, players)]
     return page(f"callsim: progress of {name}", body)
 
 

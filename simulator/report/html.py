@@ -19,7 +19,7 @@ from simulator.report.heard import (
     unsure_spans_of,
     verdict_cell,
 )
-from simulator.scoring.fixes import Fix
+from simulator.scoring.fixes import Fix, unclear_advice
 from simulator.scoring.notes import TurnNote
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; media-src data:"
@@ -212,18 +212,21 @@ def _try_instead(rewrite: str | None) -> str:
     return f'<br><b>Try instead:</b> <span class="try">{esc(rewrite)}</span>'
 
 
-def work_first_section(fixes: Sequence[Fix], replies: int) -> str:
-    """"Work on this first": the heaviest failed checks, each with the rep's words and a fix."""
-    if not fixes:
+def work_first_section(fixes: Sequence[Fix], unclear: Sequence[Fix], replies: int,
+                       call_id: str | None = None) -> str:
+    """"Work on this first": the heaviest failed checks, each with the rep's words and a fix;
+    before them, any heavier FAIL heard unclearly (to say again or correct)."""
+    if not fixes and not unclear:
         return ""
-    items = []
+    items = [f'<p class="unclear">{esc(unclear_advice(fix, call_id))}</p>' for fix in unclear]
     for fix in fixes:
         where = f" (reply {fix.turn + 1})" if replies > 1 else ""
         items.append(f"<li><b>{esc(fix.title)}</b><p>{esc(fix.advice)}</p>"
                      f'<p><b>You said{where}:</b> <span class="said">&ldquo;{esc(fix.quote)}'
                      f"&rdquo;</span>{_try_instead(fix.rewrite)}</p></li>")
-    return ('<section id="work-first"><h2>Work on this first</h2><ol>' + "".join(items)
-            + "</ol></section>")
+    notes, items = items[:len(unclear)], items[len(unclear):]
+    return ('<section id="work-first"><h2>Work on this first</h2>' + "".join(notes) + "<ol>"
+            + "".join(items) + "</ol></section>")
 
 
 def notes_section(notes: Sequence[TurnNote]) -> str:

@@ -107,8 +107,12 @@ def calls_html(progress: Progress) -> str:
             + note + "</section>")
 
 
-def transcripts_html(calls: Sequence[Mapping[str, Any]], titles: Mapping[str, str]) -> str:
-    """Each listed call's transcript (whole records, newest first), the target of its link."""
+def transcripts_html(calls: Sequence[Mapping[str, Any]], titles: Mapping[str, str],
+                     players: Mapping[str, Mapping[int, str]] | None = None) -> str:
+    """Each listed call's transcript (whole records, newest first), the target of its link.
+
+    `players`: by call id, its recorded replies' <audio> HTML by turn index (see `transcript`).
+    """
     if not calls:
         return ""
     parts = ['<section id="transcripts"><h2>Transcripts</h2>', LEGEND]
@@ -118,7 +122,8 @@ def transcripts_html(calls: Sequence[Mapping[str, Any]], titles: Mapping[str, st
                    f'{esc(call["persona_name"])} &middot; {esc(call["outcome"] or "unfinished")}'
                    f' &middot; score {esc(score)}/100</h3><p class="muted">Call '
                    f'{esc(call["call_id"])} &middot; <a href="#calls">back to the calls</a></p>')
-        parts.append(transcript(call, titles, section_id=call_anchor(call["call_id"]),
-                                heading=heading, legend=False))
+        parts.append(transcript(call, titles, (players or {}).get(call["call_id"]),
+                                section_id=call_anchor(call["call_id"]), heading=heading,
+                                legend=False))
     parts.append("</section>")
     return "".join(parts)

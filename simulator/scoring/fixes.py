@@ -1,9 +1,12 @@
 """What to work on first: the failed checks that matter most, with the rep's words and a rewrite.
 
 Failed checks are ranked by their rubric weight (ties keep the rubric's check order); the first
-one or two open every scorecard. Each fix quotes what the rep said: the words that broke the
-check or, for a move that is missing, the reply it belongs in (the first reply for thanks,
-acceptance and the issues question, the last for the close). Its rewrite is the scorer's rewrite
+one or two open every scorecard. A FAIL heard unclearly (unclear.py: it rests on words the
+recognizer was unsure of) is never one of them: the next heaviest clear FAIL takes its place, and
+the scorecard says it was heard unclearly (say it again, or correct the reply). Each fix quotes
+what the rep said: the words that broke the check or, for a move that is missing, the reply it
+belongs in (the first reply for thanks, acceptance and the issues question, the last for the
+close). Its rewrite is the scorer's rewrite
 of the rep's own sentence when there is one, else that reply with the missing move added where
 it goes (only "…" stands for the reply when the reply breaks another check, so a rewrite never
 repeats a fault); a fix with neither has no rewrite (nothing is shown rather than "-").
@@ -17,6 +20,7 @@ from typing import Any
 
 from simulator.scoring.rubric import CHECK_IDS, Rubric
 from simulator.scoring.stages import FIRST_REPLY_CHECKS
+from simulator.scoring.unclear import UNCLEAR
 
 WORK_FIRST = 2  # how many fixes open the scorecard
 THANKS = "Thank you for your honesty."
@@ -84,9 +88,34 @@ def _turn(item: dict, last: int) -> int:
     return min(max(turn, 0), last) if isinstance(turn, int) else 0
 
 
+def heard_unclearly(result: Any) -> bool:
+    return isinstance(result, dict) and result.get("heard") == UNCLEAR
+
+
+def work_first(card: Mapping[str, Any], replies: Sequence[str], rubric: Rubric,
+               limit: int = WORK_FIRST) -> tuple[list[Fix], list[Fix]]:
+    """What to work on first: the `limit` heaviest FAILs heard clearly; and the FAILs heard
+    unclearly that would have been among the `limit` heaviest (to say again or correct)."""
+    checks = card.get("checks") or {}
+    unclear = [check for check in ranked_failures(checks, rubric)[:limit]
+               if heard_unclearly(checks[check])]
+    found = fixes(card, replies, rubric, limit, clear_only=True)
+    skipped = [fix for fix in fixes(card, replies, rubric) if fix.check in unclear]
+    return found, skipped
+
+
+def unclear_advice(fix: Fix, call_id: str | None = None) -> str:
+    """What to do about a FAIL heard unclearly: say it again, or correct the reply."""
+    if call_id is None:
+        return f"{fix.title} was heard unclearly: say it again."
+    return (f"{fix.title} was heard unclearly: say it again or correct it with `callsim correct "
+            f"{call_id} --turn {fix.turn + 1} \"what you said\"`.")
+
+
 def fixes(card: Mapping[str, Any], replies: Sequence[str], rubric: Rubric,
-          limit: int | None = None) -> list[Fix]:
-    """A fix for each failed check (the `limit` heaviest), in the order to work on them."""
+          limit: int | None = None, clear_only: bool = False) -> list[Fix]:
+    """A fix for each failed check (the `limit` heaviest; `clear_only`: of those not heard
+    unclearly), in the order to work on them."""
     checks = card.get("checks") or {}
     if not replies:
         return []
@@ -98,7 +127,9 @@ def fixes(card: Mapping[str, Any], replies: Sequence[str], rubric: Rubric,
     closes = {_turn(item, last): item["start"] for item in reversed(_items(permission))
               if asked and isinstance(item.get("start"), int)}  # the first close of each reply
     found = []
-    for check in ranked_failures(checks, rubric)[:limit]:
+    ranked = [check for check in ranked_failures(checks, rubric)
+              if not (clear_only and heard_unclearly(checks[check]))]
+    for check in ranked[:limit]:
         result = checks[check]
         evidence = _items(result)
         if evidence:

@@ -25,10 +25,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from simulator.errors import CallsimError, InputError, StorageError, nothing_found, shorten
+from simulator.errors import (
+    CallsimError,
+    InputError,
+    MissingDependencyError,
+    StorageError,
+    nothing_found,
+    shorten,
+)
 from simulator.storage.files import disk_full, is_full_disk_error, write_atomically
 from simulator.storage.limits import MAX_LINE_DEPTH, has_surrogate, json_depth
-from simulator.storage.recordings import Recording, call_recordings, clip_to_json, clips_from_json
+from simulator.storage.recordings import (
+    DamagedClip,
+    Recording,
+    call_recordings,
+    clip_to_json,
+    clips_from_json,
+    playable_clips,
+)
 from simulator.storage.records import CallRecord, is_timestamp, utc_timestamp
 from simulator.storage.shared_personas import PersonaText, persona_problem, personas_used
 from simulator.storage.workshops import (
@@ -68,6 +82,7 @@ class ExportFile:
     calls: list[CallRecord]
     recordings: dict[str, list[Recording]] = field(default_factory=dict)  # by call id
     personas: list[PersonaText] = field(default_factory=list)
+    damaged: list[DamagedClip] = field(default_factory=list)  # recordings left out
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -236,8 +251,12 @@ def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def read_export(path: str | Path) -> ExportFile:
-    """Read and check a whole export file; InputError (one line) if it is foreign or damaged."""
+def read_export(path: str | Path, audio: bool = True) -> ExportFile:
+    """Read and check a whole export file; InputError (one line) if it is foreign or damaged.
+
+    Each recording is decoded whole (unless not `audio`: then none is kept): one that does not
+    play is left out and listed in `damaged`, its call kept.
+    """
     path = Path(path)
     if path.is_dir():
         raise _refused(path, "it is a directory, not an export file")
@@ -254,15 +273,28 @@ def read_export(path: str | Path) -> ExportFile:
     if len(lines) != header["calls"]:
         raise _refused(path, f"its header announces {header['calls']} calls but it holds "
                              f"{len(lines)}")  # fmt: skip
-    calls, recordings = [], {}
+    calls, recordings, damaged = [], {}, []
     for number, line in enumerate(lines, start=2):
         record, clips = _call(path, number, line)
         calls.append(record)
-        if clips:
-            recordings[record.call_id] = clips
+        if clips and audio:
+            recordings[record.call_id] = _playable(path, record, clips, damaged)
     personas = [PersonaText(p["id"], p["yaml"]) for p in header.get("personas", [])]
     return ExportFile(path, header["exported_at"], header["workshops"], calls, recordings,
-                      personas)
+                      personas, damaged)
+
+
+def _playable(path: Path, record: CallRecord, clips: list[Recording],
+              damaged: list[DamagedClip]) -> list[Recording]:
+    """The call's clips that play whole; those that do not are added to `damaged`."""
+    try:
+        kept, left_out = playable_clips(record, clips)
+    except MissingDependencyError:
+        raise _refused(path, "its recordings cannot be checked: soundfile is not installed "
+                             "(.venv/bin/pip install -e '.[voice]'); or import with --no-audio"
+                       ) from None
+    damaged += left_out
+    return kept
 
 
 def _call(path: Path, number: int, line: bytes) -> tuple[CallRecord, list[Recording]]:

@@ -49,6 +49,7 @@ class ImportReport:
     completed: int = 0  # of `imported`: unfinished calls here now complete
     rekeyed: list[tuple[str, str]] = field(default_factory=list)  # (id in the file, id here)
     recordings: int = 0  # replies' audio added
+    damaged: int = 0  # replies' audio left out: it does not play (see `read_export`)
 
     def summary(self) -> str:
         return f"imported {self.imported} calls ({self.present} already present) from {self.path}"
@@ -146,7 +147,7 @@ def import_exports(store: CallStore, exports: list[ExportFile],
     def merge(conn: sqlite3.Connection) -> list[ImportReport]:
         reports = []
         for export in exports:
-            report = ImportReport(export.path)
+            report = ImportReport(export.path, damaged=len(export.damaged))
             for workshop in export.workshops:
                 _merge_workshop(conn, workshop, export.exported_at)
             for record in export.calls:

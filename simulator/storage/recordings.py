@@ -29,6 +29,7 @@ from simulator.storage.rows import no_call
 
 if TYPE_CHECKING:
     from simulator.storage.calls import CallStore
+    from simulator.storage.records import CallRecord
 
 FORMAT = "flac"
 FLAC_MAGIC = b"fLaC"
@@ -76,18 +77,62 @@ def encode(audio: Audio, idx: int) -> Recording:
     return Recording(idx, FORMAT, audio.rate, round(audio.seconds, 3), out.getvalue())
 
 
-def decode(recording: Recording, where: str) -> Audio:
-    """The clip as 16-bit mono PCM; StorageError naming `where` when it does not decode."""
+def _decoded(recording: Recording) -> Audio | None:
+    """The clip as 16-bit mono PCM, or None when it does not decode whole."""
     soundfile = require("soundfile")
     try:
         samples, rate = soundfile.read(io.BytesIO(recording.data), dtype="int16",
                                        always_2d=False)
     except (RuntimeError, ValueError, TypeError):  # LibsndfileError is a RuntimeError
-        raise StorageError(f"the recording of {where} is damaged and cannot be played; "
-                           "the turn's text is unaffected") from None
+        return None
     if samples.ndim != 1:
         samples = samples[:, 0]
     return Audio(samples.astype("<i2").tobytes(), int(rate))
+
+
+def decode(recording: Recording, where: str) -> Audio:
+    """The clip as 16-bit mono PCM; StorageError naming `where` when it does not decode."""
+    audio = _decoded(recording)
+    if audio is None:
+        raise StorageError(f"the recording of {where} is damaged and cannot be played; "
+                           "the turn's text is unaffected")
+    return audio
+
+
+LENGTH_SLACK_SECONDS = 0.01  # `seconds` is kept rounded to the millisecond
+
+
+def plays_whole(recording: Recording) -> bool:
+    """Whether the clip decodes to the end, at its rate and length: what `play` and the HTML
+    players need. A clip from another laptop's file can start like FLAC and still be damaged."""
+    audio = _decoded(recording)
+    return (audio is not None and audio.rate == recording.rate
+            and abs(audio.seconds - recording.seconds) <= LENGTH_SLACK_SECONDS)
+
+
+@dataclass(frozen=True)
+class DamagedClip:
+    """A recording left out of an import because it does not play."""
+
+    call_id: str
+    reply: int  # as `play --turn` and the reports number the trainee's replies
+
+    def warning(self, path: object) -> str:
+        return (f"warning: the recording of reply {self.reply} of call {shorten(self.call_id)} "
+                f"in {path} is damaged; left out (the call and its text are imported)")
+
+
+def playable_clips(record: CallRecord, clips: list[Recording]
+                   ) -> tuple[list[Recording], list[DamagedClip]]:
+    """The call's clips (each for one of its replies) that play whole, and those that do not."""
+    replies = [turn.index for turn in record.turns if turn.speaker == "trainee"]
+    kept, damaged = [], []
+    for clip in clips:
+        if plays_whole(clip):
+            kept.append(clip)
+        else:
+            damaged.append(DamagedClip(record.call_id, replies.index(clip.idx) + 1))
+    return kept, damaged
 
 
 # -- in export files: JSON with the audio in base64 ----------------------------------------

@@ -17,6 +17,7 @@ from simulator.voice.wavio import resample
 
 MIN_LATENCY = 0.05  # seconds; lower settings underrun on busy 2-core machines and over pulse
 BLOCK = 1024  # frames per callback
+TAIL_MARGIN = 0.1  # seconds of silence past the stream latency after each clip (see play)
 
 
 class SoundDeviceSink:
@@ -37,6 +38,10 @@ class SoundDeviceSink:
         self.last_first_sample_at = None
         rate = devices.device_rate(self.device, "output", audio.rate)
         pcm = resample(audio, rate).pcm
+        seconds = len(pcm) / 2 / rate
+        # Closing a stream drops what the sound server still holds (~latency + 0.1 s over ALSA's
+        # pulse plugin, whatever the wait): silence after the clip is what gets dropped.
+        pcm += b"\x00" * (2 * int(rate * (self.latency + TAIL_MARGIN)))
         position = 0
         done = threading.Event()
 
@@ -68,11 +73,10 @@ class SoundDeviceSink:
         except sd.PortAudioError as exc:
             raise AudioError(f"cannot open the audio output: {_reason(exc)}; "
                              f"pick another with --output-device (see `callsim devices`)") from exc
-        seconds = len(pcm) / 2 / rate
         try:
             with stream:
                 # CallbackStop lets PortAudio drain its buffers before finished_callback fires.
-                finished = done.wait(seconds + self.latency + 5.0)
+                finished = done.wait(len(pcm) / 2 / rate + self.latency + 5.0)
                 # Some hosts (ALSA's pulse plugin) report the end one buffer early: wait until the
                 # last sample has really left, or the microphone would hear the prospect's tail.
                 if finished and self.last_first_sample_at is not None:

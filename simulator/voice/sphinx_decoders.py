@@ -44,6 +44,10 @@ class DomainModel(Protocol):
         """Word -> phones of the words the bundled dictionary lacks."""
         ...
 
+    def variants(self) -> dict[str, list[str]]:
+        """Word -> second pronunciations of the LM's words."""
+        ...
+
 
 def general_decoder():
     """The decoder with PocketSphinx's general English LM (one per process)."""
@@ -82,7 +86,8 @@ def domain_decoder(model: DomainModel):
         ps = require("pocketsphinx")
         handle, dict_path = tempfile.mkstemp(prefix="callsim-", suffix=".dict")
         try:
-            lines = _dictionary_lines(lm_vocabulary(Path(model.lm)), model.added())
+            lines = _dictionary_lines(lm_vocabulary(Path(model.lm)), model.added(),
+                                       model.variants())
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.writelines(lines)
             _domain[key] = ps.Decoder(**_SETTINGS, lm=str(model.lm), dict=dict_path)
@@ -123,21 +128,26 @@ def _unreadable(lm: Path) -> ModelError:
                       f"it rebuilt")
 
 
-def _dictionary_lines(words: list[str], added: dict[str, str]) -> list[str]:
+def _dictionary_lines(words: list[str], added: dict[str, str],
+                      variants: dict[str, list[str]] | None = None) -> list[str]:
     """Dictionary entries for `words`: the general dictionary's pronunciations (alternates too),
-    else the domain model's own; words with neither are left out (PocketSphinx skips them)."""
+    else the domain model's own; words with neither are left out (PocketSphinx skips them).
+    Then each word's second pronunciations that are not among them yet."""
     general = general_decoder()
     lines = []
     for word in words:
         phones = general.lookup_word(word)
         if phones is None:
-            if word in added:
-                lines.append(f"{word} {added[word]}\n")
-            continue
-        lines.append(f"{word} {phones}\n")
+            if word not in added:
+                continue
+            phones = added[word]
+        said = [phones]
         for alternate in range(2, 10):
             phones = general.lookup_word(f"{word}({alternate})")
             if phones is None:
                 break
-            lines.append(f"{word}({alternate}) {phones}\n")
+            said.append(phones)
+        said += [p for p in dict.fromkeys((variants or {}).get(word, ())) if p not in said]
+        lines += [f"{word} {said[0]}\n"] + [f"{word}({n}) {phones}\n"
+                                            for n, phones in enumerate(said[1:], 2)]
     return lines

@@ -70,6 +70,26 @@ def test_one_notation_across_commands(path, shown):
         assert words in page
 
 
+def option_entries(page: str) -> dict[str, str]:
+    """`--option` -> its whole entry in a help page's Options list, wrapped lines joined."""
+    listing = page.split("Options:\n", 1)[1].split("\n\n", 1)[0]
+    entries = re.split(r"\n(?=  -)", listing)
+    return {entry.split()[0]: " ".join(entry.split()) for entry in entries}
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=[" ".join(p) or "callsim" for p in COMMANDS])
+def test_each_option_names_its_default_at_most_once(path):
+    for entry in option_entries(help_of(path)).values():
+        assert entry.lower().count("default") <= 1, entry
+
+
+def test_the_end_silence_default_is_shown_once():
+    for command in ("practice", "drill"):
+        entry = option_entries(help_of((command,)))["--end-silence"]
+        assert entry.endswith("(0.2 to 3); unfinished words ('and', 'so', 'um') get 0.9 s more. "
+                              "[default: 0.6]"), entry
+
+
 def top_level_summaries() -> dict[str, str]:
     """command -> its summary line in `callsim --help` (each summary on one line)."""
     page = help_of(())

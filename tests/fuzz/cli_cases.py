@@ -42,13 +42,13 @@ COMMANDS: list[tuple[tuple, bool, bool]] = [
     (("score", "--json", S("reply", "thank you"), "--rubric", S("rubric-in", RUBRIC)), False,
      False),
     (("score", "--jsonl", S("jsonl-in", "replies.jsonl")), False, False),
-    (("practice", "--persona", S("persona", PERSONA_ID), "--text", "--seed", S("int", "1"),
+    (("practice", "--persona", S("persona", PERSONA_ID), "--text", "--seed", S("seed", "1"),
       "--trainee", S("text", "ana"), *DATA), False, False),
     (("practice", "--persona", S("persona", PERSONA_ID), "--wav", S("file-in", "good.wav"),
       "--no-voice", "--engine", S("engine", "pocketsphinx"), *DATA), False, False),
-    (("demo", "--persona", S("persona", PERSONA_ID), "--no-voice", "--seed", S("int", "1"),
+    (("demo", "--persona", S("persona", PERSONA_ID), "--no-voice", "--seed", S("seed", "1"),
       "--engine", S("engine", "pocketsphinx"), *DATA), False, False),
-    (("drill", "--text", "--minutes", S("minutes", "1"), "--seed", S("int", "1"),
+    (("drill", "--text", "--minutes", S("minutes", "1"), "--seed", S("seed", "1"),
       "--trainee", S("text", "ana"), *DATA), False, False),
     (("history", "--trainee", S("text", "ana"), "--limit", S("limit", "5"), *DATA), False, False),
     (("show", S("call-id", "{call}"), *DATA), False, False),
@@ -114,6 +114,8 @@ COMMANDS: list[tuple[tuple, bool, bool]] = [
 GOOD_DIRS = {"shelf", "shelf/covered-carl.yaml", "empty", ".", "..", "/", ""}  # see args_case
 # Values aimed at one kind of slot, drawn half of the time in place of arg_value's.
 KIND_VALUES = {
+    "seed": ["abc", "-1", "1.5", "1.0", "1e3", "", " ", "99999999999999999999", str(2**63),
+             str(2**63 - 1), "+7", " 007 ", "٣", "0x10", HUGE_DIGITS],
     "turn": ["0", "2", "-1", " 1", "+1", "1.0", "nan", "9" * 25, HUGE_DIGITS],
     "end-silence": ["nan", "-nan", "-1", "0", "0.19", "0.2", "3", "3.0001", "1e309", "-inf",
                     HUGE_DIGITS, "0x1p-2", "½"],
@@ -143,8 +145,9 @@ def invalid(kind: str, value: str, positional: bool) -> bool:
         return False  # ends the options: the slot is left out, which may be fine
     if positional and value.startswith("-") and value != "-":
         return True  # read as an option, which the command does not have
-    if kind == "int":
-        return _whole(value) is None
+    if kind == "seed":  # a whole number SQLite can hold
+        digits = re.fullmatch(r"\s*\+?([0-9]+)\s*", value)
+        return not digits or len(digits[1]) > 4000 or int(digits[1]) >= 2**63
     if kind == "limit":
         return (_whole(value) or 0) < 1
     if kind == "minutes":
@@ -186,13 +189,19 @@ def invalid(kind: str, value: str, positional: bool) -> bool:
     return False  # text, file-out: any value may do
 
 
+# A usage error is one `callsim: ` line naming what is wrong (the judge refuses click's usage
+# block); an option added at the end lacks its value, or is one the command does not have.
+USAGE_LINES = {"unknown-option": ("has no option ",),
+               "missing-value": (" needs a value after it; see `callsim ", "has no option ")}
+
+
 def args_case(rng: Random, m: Materials) -> dict:
     template, fails, variadic = rng.choice(COMMANDS)
     argv = [t.good if isinstance(t, Slot) else t for t in template]
     slots = [i for i, t in enumerate(template) if isinstance(t, Slot)]
     operator = rng.choice(["value"] * 6 + ["unknown-option", "missing-value", "extra",
                                            "bad-option-name", "as-written"])
-    bad = fails
+    bad, names = fails, ()
     if operator == "value" and slots:
         at = rng.choice(slots)
         slot, nasty = template[at], arg_value(rng)
@@ -204,18 +213,20 @@ def args_case(rng: Random, m: Materials) -> dict:
         argv[at] = value
         positional = not str(template[at - 1]).startswith("--")
         bad = bad or invalid(slot.kind, value, positional)
+        if slot.kind == "seed" and invalid(slot.kind, value, positional) and not fails:
+            names = ("callsim: --seed takes a whole number",)  # one line, not click's usage
         what = f"{slot.kind} = {nasty.kind} {shorten(value)}"
     elif operator == "unknown-option":
         extra = rng.choice([["--frobnicate"], ["--frob=1"], ["-Z"], ["--persona-id", "x"]])
         argv += extra
-        bad, what = True, f"unknown option {extra[0]}"
+        bad, what, names = True, f"unknown option {extra[0]}", USAGE_LINES["unknown-option"]
     elif operator == "missing-value":
         options = [token for token, following in zip(template, template[1:], strict=False)
                    if isinstance(following, Slot) and token not in FLAGS
                    and str(token).startswith("--")]
         option = rng.choice(options) if options else "--data-dir"
         argv.append(option)
-        bad, what = True, f"{option} without a value"
+        bad, what, names = True, f"{option} without a value", USAGE_LINES["missing-value"]
     elif operator == "extra":
         nasty = arg_value(rng)
         argv.append(nasty.value)
@@ -226,6 +237,7 @@ def args_case(rng: Random, m: Materials) -> dict:
     elif operator == "bad-option-name":
         argv.append(rng.choice(["--\udcff", "--tra\udce9inee", "-\udc80"]))
         bad, what = True, "an option name that is not UTF-8"
+        names = USAGE_LINES["unknown-option"]
     else:
         what = "as written"
     files = {"replies.jsonl": b'{"text": "Thanks!"}\n', "good.wav": m.wav,
@@ -233,7 +245,7 @@ def args_case(rng: Random, m: Materials) -> dict:
              "shelf/covered-carl.yaml": m.persona, "notes.txt": b"not a persona\n"}
     return dict(what=f"{' '.join(argv[:2])[:40]}: {what}", argv=tuple(argv), files=files,
                 dirs=("empty",), stdin=b"Thank you for your honesty.\n",
-                expect="error" if bad else "any")
+                expect="error" if bad else "any", names=names)
 
 
 DATA_COMMANDS = [  # (argv, writes to the store, opens the store, fails whatever the store)

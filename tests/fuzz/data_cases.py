@@ -79,7 +79,8 @@ def _header_line(header: dict, body: bytes, replace: tuple[str, str] | None = No
 def _body_mutation(rng: Random, header: dict, calls: list[bytes]) -> tuple[str, bytes, bool]:
     kind = rng.choice(["header", "header", "call-field", "call-field", "call-line", "count",
                        "stale-sha", "crlf", "duplicate", "foreign-gzip", "big", "two-members",
-                       "recording", "recording", "persona", "persona"])
+                       "recording", "recording", "recording", "recording", "persona",
+                       "persona"])
     body = b"".join(line + b"\n" for line in calls)
     if kind == "recording":
         return _recording_mutation(rng, header, calls)
@@ -133,15 +134,36 @@ def _body_mutation(rng: Random, header: dict, calls: list[bytes]) -> tuple[str, 
     return "two gzip members (the export twice)", good + good, True
 
 
-def _recording_mutation(rng: Random, header: dict, calls: list[bytes]) -> tuple[str, bytes, bool]:
-    """A field of the first call's recording made nasty, or its audio bytes damaged."""
+def damaged_flac(rng: Random, audio: bytes, kind: str | None = None) -> tuple[str, bytes]:
+    """FLAC bytes damaged behind an intact "fLaC" marker ("cut" or "flip", by chance when no
+    `kind`): what a look at the header lets through."""
+    if (kind or rng.choice(["cut", "flip"])) == "cut":
+        at = rng.randrange(5, len(audio))
+        return f"FLAC cut at byte {at} of {len(audio)}", audio[:at]
+    damaged = bytearray(audio)
+    spots = sorted(rng.sample(range(4, len(audio)), k=rng.randint(1, 4)))
+    for spot in spots:
+        damaged[spot] ^= 1 << rng.randrange(8)
+    return f"FLAC bits flipped at bytes {', '.join(map(str, spots))}", bytes(damaged)
+
+
+def _recording_mutation(rng: Random, header: dict, calls: list[bytes],
+                        flac: str | None = None) -> tuple[str, bytes, bool]:
+    """A field of the first call's recording made nasty, or its audio bytes damaged (`flac`:
+    "cut" or "flip" behind the FLAC marker). The runner checks that no recording that does not
+    play is stored."""
     record = json.loads(calls[0])
     clip = record["recordings"][0]
-    if rng.random() < 0.3:
+    roll = 0.0 if flac else rng.random()
+    if roll < 0.6:
         audio = base64.b64decode(clip["data"])
-        mutation = mutate_bytes(rng, audio)
-        clip["data"] = base64.b64encode(mutation.data).decode("ascii")
-        what, line = f"recording audio: {mutation.what}", json.dumps(record).encode()
+        if roll < 0.45:
+            what, damaged = damaged_flac(rng, audio, flac)
+        else:
+            mutation = mutate_bytes(rng, audio)
+            what, damaged = mutation.what, mutation.data
+        clip["data"] = base64.b64encode(damaged).decode("ascii")
+        what, line = f"recording audio: {what}", json.dumps(record).encode()
     else:
         nasty = json_value(rng)
         key = rng.choice(RECORDING_FIELDS)
@@ -256,3 +278,13 @@ def wav_case(rng: Random, m: Materials) -> dict:
                                                  "{data}"),
                 files=files, dirs=dirs, expect="error" if invalid else "any",
                 names=("in.wav",) if invalid else ())
+
+
+def damaged_flac_import_case(rng: Random, m: Materials, kind: str) -> dict:
+    """An otherwise sound export whose recording is FLAC `kind` ("cut" or "flip") behind its
+    marker: imported, the clip left out with a warning."""
+    header_line, _, rest = gzip.decompress(m.export).partition(b"\n")
+    what, content, _ = _recording_mutation(rng, json.loads(header_line), rest.split(b"\n")[:-1],
+                                           kind)
+    return dict(what=f"import: {what}", argv=("import", "in.callsim", "--data-dir", "{data}"),
+                files={"in.callsim": content}, expect="any")

@@ -1,5 +1,7 @@
 """What a good answer to bad input is: no traceback, a non-zero exit, and a short message that
-names the problem: one `callsim: ` line, located `path:line: ` lines, or click's usage error.
+names the problem: one `callsim: ` line or located `path:line: ` lines. A usage error (unknown
+option or command, missing value, bad number) is one `callsim: ` line too: click's usage block
+(usage, hint, `Error: `) is unclear.
 (Hangs, crashes and lost calls are judged where they are seen: runner.py and saved.py.)
 """
 
@@ -14,10 +16,6 @@ if TYPE_CHECKING:
 MAX_LOCATED_LINES = 22  # a list of located problems (path:line:column: ..., or "line N")
 MAX_LINE_CHARS = 300
 LOCATED = re.compile(r"^(?:.+:\d+(?::\d+)?: |callsim: line \d+|callsim: \d+ of \d+ lines failed)")
-# click's own usage error, refused before the command runs: usage, hint, error (or the error
-# alone, when a value is missing).
-CLICK_USAGE = (re.compile(r"^Usage: callsim\b"), re.compile(r"^Try 'callsim\b.*--help'"),
-               re.compile(r"^Error: "))
 INTERNALS = re.compile(
     r"Traceback \(most recent|Exception ignored|\bobject at 0x|<class '|\[Errno \d+\]|"
     r"\b(?:Key|Type|Attribute|Index|Value|Recursion|Unicode(?:En|De)code|Runtime|Assertion|"
@@ -39,11 +37,6 @@ def unclear(message: str) -> str | None:
     if all(LOCATED.match(line) for line in lines):
         if len(lines) > MAX_LOCATED_LINES:
             return f"{len(lines)} lines (at most {MAX_LOCATED_LINES})"
-    elif CLICK_USAGE[0].match(lines[0]) or CLICK_USAGE[2].match(lines[0]):
-        shape = CLICK_USAGE if len(lines) == 3 else CLICK_USAGE[2:]  # or the error alone
-        if len(lines) != len(shape) or not all(p.match(ln) for p, ln in zip(shape, lines,
-                                                                           strict=True)):
-            return f"{len(lines)} lines, not click's usage, hint and error"
     elif len(lines) > 1:
         return f"{len(lines)} lines (one 'callsim: ' line, or located 'path:line: ' lines)"
     elif not lines[0].startswith("callsim: "):

@@ -25,7 +25,7 @@ from tests.fuzz.case import Case
 from tests.fuzz.faults import Fault, Unavailable
 from tests.fuzz.judge import judge
 from tests.fuzz.materials import Materials
-from tests.fuzz.saved import data_lost, snapshot
+from tests.fuzz.saved import damaged_audio_kept, data_lost, snapshot
 
 # A case hangs when it uses more than TIME_LIMIT seconds of CPU (the machine may be shared, so
 # wall time alone would blame a busy neighbour), or waits WAIT_FACTOR times as long in all.
@@ -218,5 +218,8 @@ def run_case(case: Case, materials: Materials, workdir: Path,
     lost = data_lost(case, before, after, outcome.exit_code)
     if lost:
         outcome.failures.append(("data lost", lost))
+    unplayable = damaged_audio_kept(before, after)
+    if unplayable:
+        outcome.failures.append(("damaged audio kept", unplayable))
     outcome.failures += judge(outcome)
     return outcome

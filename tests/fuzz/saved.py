@@ -39,8 +39,22 @@ def _calls(conn: sqlite3.Connection) -> dict[str, object]:
     return calls
 
 
+def _unplayable(conn: sqlite3.Connection) -> frozenset[tuple[str, int]]:
+    """(call id, turn) of each stored recording that does not play whole."""
+    from simulator.storage.recordings import Recording, plays_whole
+
+    try:
+        rows = conn.execute("SELECT call_id, idx, format, rate, seconds, audio FROM recordings"
+                            ).fetchall()
+    except sqlite3.Error:  # a database from before recordings: none to play
+        return frozenset()
+    return frozenset((call_id, idx) for call_id, idx, fmt, rate, seconds, audio in rows
+                     if not plays_whole(Recording(idx, fmt, rate, seconds, bytes(audio))))
+
+
 def snapshot(data: Path) -> tuple:
-    """("dump", rows, calls) for a readable database, else what stands in its place."""
+    """("dump", rows, calls, unplayable recordings) for a readable database, else what stands
+    in its place."""
     if not data.exists():
         return ("absent",)
     if not data.is_dir():
@@ -54,7 +68,7 @@ def snapshot(data: Path) -> tuple:
                 shutil.copyfile(data / f"callsim.db{suffix}", Path(scratch) / f"c.db{suffix}")
         conn = sqlite3.connect(Path(scratch) / "c.db")
         try:
-            return ("dump", tuple(conn.iterdump()), _calls(conn))
+            return ("dump", tuple(conn.iterdump()), _calls(conn), _unplayable(conn))
         except sqlite3.Error:
             return ("bytes", hashlib.sha256((Path(scratch) / "c.db").read_bytes()).hexdigest())
         finally:
@@ -107,3 +121,14 @@ def data_lost(case: Case, before: tuple, after: tuple, exit_code: int | None) ->
     if damaged:
         return f"saved call {damaged[0]} could be read before and cannot be now"
     return None
+
+
+def damaged_audio_kept(before: tuple, after: tuple) -> str | None:
+    """Which recording the case stored that does not play (`play` and reports would fail)."""
+    if before[0] != "dump" or after[0] != "dump":
+        return None
+    kept = sorted(after[3] - before[3])
+    if not kept:
+        return None
+    call_id, turn = kept[0]
+    return f"{len(kept)} stored recordings do not play (the first: call {call_id} turn {turn})"

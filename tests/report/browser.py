@@ -50,6 +50,24 @@ MEASURE = """(() => {
 
 LOADED = "location.protocol === 'file:' && document.readyState === 'complete'"
 
+# Every <audio> once its metadata has loaded (or failed to): what a listener would get, and
+# where the player is (in a reply, in which transcript section).
+PLAYERS = """
+new Promise(resolve => {
+  const settled = a => a.readyState >= 1 || a.error ? Promise.resolve(a) : new Promise(r => {
+    a.addEventListener('loadedmetadata', () => r(a));
+    a.addEventListener('error', () => r(a));
+  });
+  const report = () => Promise.all([...document.querySelectorAll('audio')].map(settled))
+    .then(list => resolve(list.map(a => ({
+      controls: a.controls, duration: a.duration, error: a.error ? a.error.code : null,
+      type: a.getAttribute('src').split(';')[0], label: a.getAttribute('aria-label'),
+      reply: a.closest('.turn.trainee') !== null,
+      section: a.closest('section') ? a.closest('section').id : null}))));
+  if (document.readyState === 'complete') report(); else addEventListener('load', report);
+})
+"""
+
 
 @dataclass(frozen=True)
 class Measurement:
@@ -151,6 +169,14 @@ class DevTools:
         self.send("Target.closeTarget", {"targetId": target})
         return Measurement(result["scrollWidth"], result["innerWidth"], result["smallest"],
                            result["texts"], result["overflowing"], result["scrollBoxes"])
+
+    def players(self, page: Path) -> list[dict]:
+        """Each audio player of `page` (opened as it is, its CSP and all), as PLAYERS finds
+        it."""
+        target, session = self.open(page)
+        found = self.evaluate(PLAYERS, session, await_promise=True)
+        self.send("Target.closeTarget", {"targetId": target})
+        return found
 
     def close(self) -> None:
         with contextlib.suppress(RuntimeError, TimeoutError, OSError):

@@ -36,7 +36,8 @@ def browser(tmp_path_factory):
 
 
 def with_player_and_unsure_word(page: str) -> str:
-    """The call page as RECORDINGS and CONFIDENCE extend it: a player and an unsure word."""
+    """The call (or trainee) page as RECORDINGS and CONFIDENCE extend it: a player and an
+    unsure word in the first reply."""
     player = audio_player("audio/wav", SILENCE, "Reply 1 as recorded")
     trainee_turn = r'(<div class="turn trainee"><span class="who">[^<]*</span>)(.*?)</div>'
     page, count = re.subn(trainee_turn, lambda m: f'{m[1]}<span class="unsure">{m[2]}</span>'
@@ -55,6 +56,7 @@ def pages(workshop_dir, tmp_path_factory) -> dict[str, Path]:
             "call": call_report(store, long_call),
             "call with audio": with_player_and_unsure_word(call_report(store, long_call)),
             "trainee": trainee_report(store, LONG_NAME),
+            "trainee with audio": with_player_and_unsure_word(trainee_report(store, LONG_NAME)),
             "workshop": workshop_report(store, WORKSHOP),
         }
     return {kind: write_html(out / f"{kind.replace(' ', '-')}.html", page)
@@ -62,7 +64,8 @@ def pages(workshop_dir, tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("kind", ["call", "call with audio", "trainee", "workshop"])
+@pytest.mark.parametrize("kind", ["call", "call with audio", "trainee", "trainee with audio",
+                                  "workshop"])
 def test_the_report_fits_the_window(browser, pages, kind, width):
     seen = browser.measure(pages[kind], width)
     assert seen.texts > 50  # the page rendered: a report, not an error page

@@ -36,13 +36,22 @@ def unclear_checks(*replies: str) -> dict[str, str]:
     # a phrase of the failed check lines up with the reply if the unsure word were different
     ("and~ you for your honesty what issues are you facing", {"gratitude"}),
     ("i fear~ you how come", {"acknowledge"}),
-    # ("would you change" is an issues question: "mine" may have been "change")
-    ("would you mine~ if i call you next week",
-     {"permission_close", "i_free_questions", "explore_issues"}),
-    # the evidence of a FAIL lies on an unsure word
+    ("thanks what kips~ you up", {"explore_issues"}),  # "what keeps you up"
+    ("on~ you~ for your honesty", {"gratitude"}),  # two unsure words for two
+    # "mine" is like "mind" (a permission close), not like "change" ("would you change" is an
+    # issues question); the I-question rests on the sure "i", not on "mine"
+    ("would you mine~ if i call you next week", {"permission_close"}),
+    # the evidence of a FAIL lies on an unsure word, and without it the check passes
     ("why~ not", {"how_come_not_why"}),
+    ("thanks how come you chose mine~", {"i_free_questions"}),  # the only first-person word
     # no phrase lines up: a plain FAIL
     ("for your august~", set()),
+    ("thanks what ishoos~ are you facing", set()),  # "ishoos" is not enough like "issues"
+    ("thanks what issues~ are you facing", set()),  # not "what time suits": one word for two
+    # a phrase must take in a sure word beside the unsure ones ("tissues" alone is no anchor)
+    ("thanks what tissues~ are you facing", set()),
+    ("on~ you for your time", set()),  # "on" is not "thank" with its onset lost
+    # the phrase would be there, but the check still fails: no issues question without a "?"
     ("budget~", set()),
     # all sure: nothing is unclear, whatever fails
     ("and you pulled on the state", set()),
@@ -54,6 +63,17 @@ def test_a_fail_is_heard_unclearly_when_it_rests_on_unsure_words(spoken, unclear
     flagged = unclear_checks(spoken)
     assert set(flagged) == unclear
     assert set(flagged.values()) <= {"fail"}
+
+
+@pytest.mark.parametrize(("spoken", "unclear"), [
+    # the reply's first word may have lost its onset ("thank" -> "and"), a later one not
+    ("and~ you for your time", {"gratitude"}),
+    ("ank~ you for your time", {"gratitude"}),
+    ("i hear you and~ you for your time", set()),
+    ("gotcha~ you for your time", set()),  # longer than "thank": no letters were lost
+])
+def test_only_the_first_word_of_a_reply_may_have_lost_its_onset(spoken, unclear):
+    assert set(unclear_checks(spoken)) == unclear
 
 
 def test_gratitude_is_judged_on_the_first_reply_only_so_a_later_unsure_word_does_not_count():

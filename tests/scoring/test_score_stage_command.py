@@ -67,8 +67,8 @@ def test_a_jsonl_batch_is_judged_at_the_stage_given():
 def test_an_unknown_stage_is_refused():
     result = runner.invoke(app, ["score", "--stage", "middle", PROBE])
     assert result.exit_code == 2
-    assert "Invalid value for '--stage'" in result.stderr
-    assert "'middle' is not one of 'opening', 'close', 'call'" in result.stderr
+    assert result.stderr == ("callsim: --stage takes one of opening, close or call, not middle; "
+                             "see `callsim score --help`\n")
 
 
 def test_the_scorecard_opens_with_the_heaviest_failures_quoted_and_rewritten():

@@ -4,6 +4,7 @@ turn's text, and gone with their call."""
 from __future__ import annotations
 
 import io
+import json
 import sqlite3
 from pathlib import Path
 
@@ -172,3 +173,22 @@ def test_audio_that_cannot_be_kept_costs_only_the_audio(tmp_path, speech):
     assert session.unrecorded == "cannot record audio at 96000 Hz: it must be 8000 to 48000 Hz"
     assert trainee_turns(tmp_path, call_id)[1] == []  # not kept from then on
     assert call.outcome is not None and call.scorecard["score"] > 0
+
+
+def test_a_demo_call_keeps_no_audio(tmp_path, monkeypatch):
+    """The demo's trainee is synthesized speech, not a trainee's voice: nothing is recorded,
+    though every reply was heard from audio."""
+    from typer.testing import CliRunner
+
+    from simulator.cli.app import app
+
+    monkeypatch.setenv("CALLSIM_HOME", str(tmp_path))
+    result = CliRunner().invoke(app, ["demo", "--no-voice", "--json", "--data-dir",
+                                      str(tmp_path / "data")])
+    assert result.exit_code == 0, result.output
+    call = json.loads(result.stdout)
+    replies = [t for t in call["turns"] if t["speaker"] == "trainee"]
+    assert call["mode"] == "demo" and len(replies) >= 2
+    assert all(r["extra"]["duration"] > 1.0 for r in replies)  # heard from speech
+    with CallStore.open(tmp_path / "data") as store:
+        assert recorded_turns(store, call["call_id"]) == []

@@ -73,20 +73,17 @@ def test_big_numbers_inside_json_columns_are_kept_exactly(store: CallStore):
     assert (saved.scorecard, saved.delivery) == ({"score": 5, "samples": TOO_BIG}, {"n": -TOO_BIG})
 
 
-SEEDS = [  # --seed -> why it is refused
-    ("99999999999999999999999999", "Input should be less than or equal to 9223372036854775807"),
-    ("9223372036854775808", "Input should be less than or equal to 9223372036854775807"),
-    ("-1", "Input should be greater than or equal to 0"),
-]
+SEEDS = ["99999999999999999999999999", "9223372036854775808", "-1"]  # SQLite holds none
 
 
-@pytest.mark.parametrize(("seed", "reason"), SEEDS)
-def test_practice_refuses_a_seed_it_could_not_save(tmp_path, seed, reason):
+@pytest.mark.parametrize("seed", SEEDS)
+def test_practice_refuses_a_seed_it_could_not_save(tmp_path, seed):
     result = CliRunner().invoke(app, ["practice", "--persona", "covered-carl", "--text",
                                       "--seed", seed, "--data-dir", str(tmp_path)],
                                 input="Thank you.\n")  # fmt: skip
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '--seed': {reason}"
+    assert result.stderr == (f"callsim: --seed takes a whole number from 0 to {2**63 - 1}, "
+                             f"not {seed}; e.g. --seed 42 to get the same call again\n")
     assert not (tmp_path / "callsim.db").exists()  # refused before the call started
 
 

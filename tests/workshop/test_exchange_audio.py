@@ -3,9 +3,11 @@ importing keeps a persona that differs from the one here beside it, and old file
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -186,6 +188,79 @@ def test_bad_audio_or_personas_are_refused_and_nothing_changes(laptop, tmp_path,
     assert (result.exit_code, result.stderr) == (1, f"callsim: cannot import {path}: "
                                                     f"{reason}{ending}\n")
     assert dump(trainer) == before and not (trainer / "personas").exists()
+
+
+def flac_damaged(damage):
+    """The first call's clip with its FLAC bytes changed by `damage`, the FLAC marker kept."""
+    def change(header, lines):
+        clip = lines[0]["recordings"][0]
+        data = damage(bytearray(base64.b64decode(clip["data"])))
+        assert data[:4] == b"fLaC"
+        clip["data"] = base64.b64encode(bytes(data)).decode("ascii")
+    return change
+
+
+def flipped(at: int):
+    """A bit flipped in byte `at` (from the end when negative) of the FLAC bytes."""
+    def flip(data: bytearray) -> bytearray:
+        data[at] ^= 1
+        return data
+    return flip
+
+
+DAMAGED = [  # how a clip that starts like FLAC is damaged, its call otherwise sound
+    ("cut in half", flac_damaged(lambda data: data[: len(data) // 2])),
+    ("cut by its last byte", flac_damaged(lambda data: data[:-1])),
+    ("a bit flipped in its sample rate", flac_damaged(flipped(19))),
+    ("a bit flipped in its audio", flac_damaged(lambda data: flipped(len(data) // 2)(data))),
+    ("a bit flipped in its last frame's checksum", flac_damaged(flipped(-1))),
+    ("a length it does not have", clip_field("seconds", 7.5)),
+    ("a rate it was not recorded at", clip_field("rate", 8000)),
+]
+
+
+@pytest.mark.parametrize("spoil", [d[1] for d in DAMAGED], ids=[d[0] for d in DAMAGED])
+def test_a_damaged_recording_is_left_out_with_a_warning_and_its_call_imported(laptop, tmp_path,
+                                                                              spoil):
+    path = respun(exported(laptop, tmp_path), spoil)
+    trainer = tmp_path / "trainer"
+    result = callsim("import", path, "--data-dir", trainer)
+    assert (result.exit_code, result.stderr) == (0, (
+        f"callsim: warning: the recording of reply 1 of call {CALL} in {path} is damaged; "
+        "left out (the call and its text are imported)\n"))
+    assert result.stdout.splitlines()[:2] == [
+        f"imported 2 calls (0 already present) from {path}",
+        "  1 damaged recording left out (the warnings above name them)"]
+    assert clips(trainer) == []
+    with CallStore.open(laptop) as here, CallStore.open(trainer) as there:
+        assert there.get_call(CALL) == here.get_call(CALL)
+    played = callsim("play", CALL, "--data-dir", trainer)
+    assert (played.exit_code, played.stderr) == (1, (
+        f"callsim: call {CALL} has no recorded replies (typed, recorded with --no-record, or "
+        "imported without audio); nothing to play\n"))
+
+
+def test_a_damaged_recording_does_not_spoil_a_sound_one_nor_does_no_audio_warn(laptop,
+                                                                                tmp_path):
+    path = respun(exported(laptop, tmp_path), flac_damaged(flipped(-1)))
+    trainer = tmp_path / "trainer"
+    quiet = callsim("import", path, "--no-audio", "--data-dir", trainer)
+    assert (quiet.exit_code, quiet.stderr, clips(trainer)) == (0, "", [])
+    (tmp_path / "again").mkdir()
+    sound = exported(laptop, tmp_path / "again")
+    callsim("import", sound, "--data-dir", trainer)
+    assert clips(trainer) == clips(laptop)  # the sound copy is taken in full
+
+
+def test_recordings_cannot_be_checked_without_soundfile(laptop, tmp_path, monkeypatch):
+    path, trainer = exported(laptop, tmp_path), tmp_path / "trainer"
+    monkeypatch.setitem(sys.modules, "soundfile", None)  # as if not installed
+    result = callsim("import", path, "--data-dir", trainer)
+    assert (result.exit_code, result.stderr) == (1, (
+        f"callsim: cannot import {path}: its recordings cannot be checked: soundfile is not "
+        "installed (.venv/bin/pip install -e '.[voice]'); or import with --no-audio; nothing "
+        "was imported\n"))
+    assert callsim("import", path, "--no-audio", "--data-dir", trainer).exit_code == 0
 
 
 def test_personas_written_for_an_import_that_fails_are_taken_back(laptop, tmp_path,

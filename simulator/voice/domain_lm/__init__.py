@@ -11,6 +11,8 @@ DomainModel fields:
   (keeps every word of the general LM pronounceable, for a fallback search);
 - words: only the added pronunciations (cmudict format, "whiteboard W AY T B AO R D"), for a
   decoder built on the bundled dictionary: `for w, p in model.added().items(): add_word(w, p)`;
+- variants: second pronunciations of the LM's words (British and US, weak first sounds;
+  variants.py), for `variants()`;
 - key: the hash of the content the model came from (rubric, persona files, templates).
 
 It is rebuilt whenever the rubric in use, a persona file or the templates change (about a
@@ -35,11 +37,18 @@ class DomainModel:
     dictionary: Path
     words: Path
     key: str
+    variants_file: Path | None = None
 
     def added(self) -> dict[str, str]:
         """Word -> phones ("W AY T B AO R D") of the words the bundled dictionary lacks."""
         lines = self.words.read_text(encoding="utf-8").splitlines()
         return dict(line.split(" ", 1) for line in lines if line)
+
+    def variants(self) -> dict[str, list[str]]:
+        """Word -> its second pronunciations ("fair": ["F EH"])."""
+        from simulator.voice.domain_lm.variants import read
+
+        return read(self.variants_file) if self.variants_file else {}
 
 
 def domain_model(data_dir: Path, *, rubric: Path | None = None,
@@ -67,4 +76,5 @@ def domain_model(data_dir: Path, *, rubric: Path | None = None,
         folder = build.build(root, key, load_rubric_file(choice), files)
         build.prune(root, keep=key)
     return DomainModel(lm=folder / build.LM_FILE, dictionary=folder / build.DICTIONARY_FILE,
-                       words=folder / build.WORDS_FILE, key=key)
+                       words=folder / build.WORDS_FILE, key=key,
+                       variants_file=folder / build.VARIANTS_FILE)

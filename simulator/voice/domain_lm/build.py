@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from simulator.errors import DomainModelError, PersonaError
-from simulator.voice.domain_lm import corpus
+from simulator.voice.domain_lm import corpus, variants
 from simulator.voice.domain_lm.kneser_ney import arpa
 from simulator.voice.domain_lm.pronounce import derive, dictionary_path, known_words
 
@@ -27,6 +27,7 @@ BUILDER_SOURCES = sorted(Path(__file__).parent.glob("*.py"))
 LM_FOLDER = "lm"
 LM_FILE, ARPA_FILE, WORDS_FILE, DICTIONARY_FILE = "domain.lm.bin", "domain.arpa", "added.dict", \
     "dictionary.dict"
+VARIANTS_FILE = "variants.dict"
 KEEP_MODELS = 3  # the newest few stay: another process (other personas) may be using one
 STALE_BUILD_SECONDS = 600  # a temporary folder this old is a killed build's leftovers
 
@@ -36,7 +37,7 @@ Sentence = tuple[tuple[str, ...], int]
 def source_key(rubric: Path, personas: Iterable[Path]) -> str:
     """The hash of the content a model is built from (and of the code that builds it)."""
     digest = hashlib.sha256(b"callsim domain lm\0")
-    for path in (*BUILDER_SOURCES, corpus.TEMPLATES, rubric, *personas):
+    for path in (*BUILDER_SOURCES, corpus.TEMPLATES, variants.SHIPPED, rubric, *personas):
         digest.update(path.name.encode() + b"\0")
         try:
             digest.update(path.read_bytes())
@@ -84,16 +85,22 @@ def pronounceable(found: list[Sentence]) -> tuple[list[Sentence], dict[str, str]
 
 
 def write_model(folder: Path, found: list[Sentence], added: dict[str, str]) -> None:
-    """The model's files in `folder`: ARPA and binary LM, added words, full dictionary."""
+    """The model's files in `folder`: ARPA and binary LM, added words, their second
+    pronunciations, full dictionary."""
     from simulator.errors import require
 
     pocketsphinx = require("pocketsphinx")
     (folder / ARPA_FILE).write_text(arpa(found), encoding="utf-8")
     words = "".join(f"{word} {phones}\n" for word, phones in sorted(added.items()))
     (folder / WORDS_FILE).write_text(words, encoding="utf-8")
+    second = variants.variants({word for sentence, _ in found for word in sentence})
+    (folder / VARIANTS_FILE).write_text(variants.lines(second), encoding="utf-8")
     shutil.copyfile(dictionary_path(), folder / DICTIONARY_FILE)
     with open(folder / DICTIONARY_FILE, "a", encoding="utf-8") as dictionary:
         dictionary.write(words)
+        # Numbered past cmudict's own alternates ("read(2)"); a repeat of one is harmless.
+        dictionary.writelines(f"{word}({variants.FIRST_NUMBER + i}) {phones}\n"
+                              for word in sorted(second) for i, phones in enumerate(second[word]))
     pocketsphinx.set_loglevel("FATAL")  # its own errors are reported below, in one line
     model = pocketsphinx.NGramModel.readfile(str(folder / ARPA_FILE))
     model.write(str(folder / LM_FILE), pocketsphinx.NGramModel.str_to_type("bin"))
@@ -123,7 +130,8 @@ def build(root: Path, key: str, rubric, personas: list[Path]) -> Path:
 
 
 def complete(folder: Path) -> bool:
-    return all((folder / name).is_file() for name in (LM_FILE, WORDS_FILE, DICTIONARY_FILE))
+    return all((folder / name).is_file()
+               for name in (LM_FILE, WORDS_FILE, VARIANTS_FILE, DICTIONARY_FILE))
 
 
 def _cannot_build(root: Path, exc: Exception) -> DomainModelError:

@@ -46,16 +46,17 @@ def known_words() -> frozenset[str]:
         return frozenset(line.split(" ", 1)[0].split("(", 1)[0] for line in lines)
 
 
-def arpabet(ipa: str) -> str | None:
+def arpabet(ipa: str, table: dict[str, str] = IPA_TO_ARPABET) -> str | None:
     """'wˈaɪtboːɹd' -> 'W AY T B AO R D', or None if a sound has no ARPAbet phone."""
+    longest = _LONGEST if table is IPA_TO_ARPABET else max(map(len, table))
     phones: list[str] = []
     at = 0
     while at < len(ipa):
         if ipa[at] in IGNORED:
             at += 1
             continue
-        for size in range(min(_LONGEST, len(ipa) - at), 0, -1):
-            phone = IPA_TO_ARPABET.get(ipa[at:at + size])
+        for size in range(min(longest, len(ipa) - at), 0, -1):
+            phone = table.get(ipa[at:at + size])
             if phone:
                 break
         else:
