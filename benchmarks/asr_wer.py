@@ -295,7 +295,7 @@ def tune(results: list[Passes]) -> None:
     print("\nfallback threshold (dev set only; the default is "
           f"{asr_sphinx.FALLBACK_BELOW}):")
     print(f"{'below':>6}{'sales WER':>10}{'off WER':>9}{'re-decoded':>11}")
-    for threshold in (0.0, 0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9, 1.01):
+    for threshold in (0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01):
         heard = {p: chosen(p, "domain+fallback", threshold)[0] for p in results}
         sales = [(p.clip.text, heard[p]) for p in results if p.clip.kind == "sales"]
         off = [(p.clip.text, heard[p]) for p in results if p.clip.kind == "off-topic"]

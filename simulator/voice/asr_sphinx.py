@@ -45,7 +45,9 @@ PARTIAL_EVERY = 0.2  # seconds of audio between partial hypotheses (each costs a
 # too. Tuned on benchmarks/asr_wer.py's own dev set (--tune): 0.3 re-decodes 18% of its replies
 # (~7% of sales ones, half the off-topic ones; off-topic WER 102% -> 89%, sales 35% -> 37%);
 # 0.4 re-decodes 37% (off-topic 76%), and each re-decode keeps the trainee waiting ~0.3 s per
-# second of reply.
+# second of reply. With the pronunciation variants (a word's posterior is spread over its
+# pronunciations): 0.3 re-decodes 19% (off-topic 101% -> 83%), 0.2 only 7% (off-topic 94%), as
+# off-topic speech then scores 0.23-0.34 - so 0.3 stays, and a re-decode should move to a process.
 FALLBACK_BELOW = 0.3
 # Distance (Euclidean, over the 13 cepstra) from CMN_INIT beyond which the caller's running mean
 # is used: espeak-ng voices stay within ~20, a telephone-like microphone is ~34 away.
