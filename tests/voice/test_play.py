@@ -7,8 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
-import time
 
 import pytest
 from typer.testing import CliRunner
@@ -18,6 +16,7 @@ from simulator.session.engines import Audio, VoiceSettings
 from simulator.storage.calls import CallStore
 from simulator.storage.recordings import load_recording, recorded_turns, save_recording
 from simulator.voice.wavio import concat, level, silence, write_wav
+from tests.voice.audio_helpers import monitor_recording
 
 runner = CliRunner()
 CLEAR_VOICE = VoiceSettings(rate=150, pitch=50, gender="male", variant="en-us")
@@ -71,29 +70,8 @@ def loud_windows(pcm: bytes) -> int:
 def test_play_is_heard_through_the_sound_server(spoken_call):
     data, call, said = spoken_call
     (reply,) = [t for t in call["turns"] if t["speaker"] == "trainee"]
-    # Short fragments: by default parec hands over audio in 2-second blocks.
-    listener = subprocess.Popen(["parec", "-d", "callsim_null.monitor", "--raw",
-                                 "--format=s16le", "--rate=16000", "--channels=1",
-                                 "--latency-msec=50"],
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    chunks: list[bytes] = []  # read as it comes: parec's pipe holds only ~2 s of audio
-    reader = threading.Thread(target=lambda: chunks.extend(iter(
-        lambda: listener.stdout.read1(65536), b"")), daemon=True)
-    reader.start()
-    try:
-        started = time.monotonic()
-        time.sleep(0.5)
+    with monitor_recording() as chunks:
         result = runner.invoke(app, ["play", call["call_id"][:15], "--data-dir", str(data)])
-        # Real time in, real time out: wait until the monitor has delivered everything up to
-        # 0.5 s after playback ended (however late parec started or a loaded machine runs).
-        wanted = (time.monotonic() - started + 0.5) * 32000
-        deadline = time.monotonic() + 15
-        while sum(map(len, chunks)) < wanted and time.monotonic() < deadline:
-            time.sleep(0.1)
-    finally:
-        listener.terminate()
-        listener.wait(timeout=10)
-        reader.join(timeout=10)
     heard = b"".join(chunks)
     assert result.exit_code == 0, result.output
     with CallStore.open(data) as store:

@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import math
 import struct
-import subprocess
-import threading
-import time
-from contextlib import contextmanager
 
 import numpy as np
 import pytest
 
 from simulator.session.engines import Audio
 from simulator.voice.wavio import concat, silence
+from tests.voice.audio_helpers import monitor_recording
 
 pytestmark = pytest.mark.sound
 
@@ -32,33 +29,6 @@ def tone(seconds: float, hz: float = 440.0, volume: float = 0.5) -> Audio:
     samples = (round(volume * 32767 * math.sin(2 * math.pi * hz * i / RATE))
                for i in range(count))
     return Audio(struct.pack(f"<{count}h", *samples), RATE)
-
-
-@contextmanager
-def monitor_recording():
-    """What the null sink plays, as 16 kHz PCM: the list of bytes is complete on exit."""
-    listener = subprocess.Popen(["parec", "-d", "callsim_null.monitor", "--raw",
-                                 "--format=s16le", f"--rate={RATE}", "--channels=1",
-                                 "--latency-msec=50"],  # else parec hands over 2 s blocks
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    chunks: list[bytes] = []  # read as it comes: parec's pipe holds only ~2 s of audio
-    reader = threading.Thread(target=lambda: chunks.extend(iter(
-        lambda: listener.stdout.read1(65536), b"")), daemon=True)
-    reader.start()
-    started = time.monotonic()
-    try:
-        time.sleep(0.5)  # parec is reading before anything plays
-        yield chunks
-        # Real time in, real time out: wait until the monitor has delivered up to 0.5 s after
-        # the clip ended, however late parec started or a loaded machine runs.
-        wanted = (time.monotonic() - started + 0.5) * RATE * 2
-        deadline = time.monotonic() + 15
-        while sum(map(len, chunks)) < wanted and time.monotonic() < deadline:
-            time.sleep(0.1)
-    finally:
-        listener.terminate()
-        listener.wait(timeout=10)
-        reader.join(timeout=10)
 
 
 def loud_span(pcm: bytes) -> float:

@@ -68,28 +68,31 @@ def arpabet(ipa: str, table: dict[str, str] = IPA_TO_ARPABET) -> str | None:
     return " ".join(phones) or None
 
 
-def derive(words: list[str]) -> dict[str, str]:
-    """Word -> phones for each of `words` espeak-ng can pronounce (one process for all)."""
+def derive(words: list[str], voice: str = ESPEAK_VOICE,
+           table: dict[str, str] = IPA_TO_ARPABET) -> dict[str, str]:
+    """Word -> phones for each of `words` espeak-ng `voice` can pronounce (one process for all)."""
     if not words:
         return {}
     try:
         done = subprocess.run(
-            ["espeak-ng", "-q", "--ipa", "-v", ESPEAK_VOICE], input="\n".join(words) + "\n",
-            capture_output=True, text=True, timeout=30, check=True)
+            ["espeak-ng", "-q", "--ipa", "-v", voice], input="\n".join(words) + "\n",
+            capture_output=True, text=True, timeout=60, check=True)
     except (OSError, subprocess.SubprocessError):
         return {}  # no espeak-ng: such words are left out, as PocketSphinx would do anyway
     lines = [line.strip() for line in done.stdout.splitlines() if line.strip()]
     if len(lines) != len(words):  # a line espeak split or merged: ask word by word
-        return {w: p for word in words for w, p in derive_one(word).items()}
-    found = {word: arpabet(ipa.replace(" ", "")) for word, ipa in zip(words, lines, strict=True)}
+        return {w: p for word in words for w, p in derive_one(word, voice, table).items()}
+    found = {word: arpabet(ipa.replace(" ", ""), table)
+             for word, ipa in zip(words, lines, strict=True)}
     return {word: phones for word, phones in found.items() if phones}
 
 
-def derive_one(word: str) -> dict[str, str]:
+def derive_one(word: str, voice: str = ESPEAK_VOICE,
+               table: dict[str, str] = IPA_TO_ARPABET) -> dict[str, str]:
     try:
-        done = subprocess.run(["espeak-ng", "-q", "--ipa", "-v", ESPEAK_VOICE, word],
+        done = subprocess.run(["espeak-ng", "-q", "--ipa", "-v", voice, word],
                               capture_output=True, text=True, timeout=10, check=True)
     except (OSError, subprocess.SubprocessError):
         return {}
-    phones = arpabet(done.stdout.strip().replace(" ", ""))
+    phones = arpabet(done.stdout.strip().replace(" ", ""), table)
     return {word: phones} if phones else {}

@@ -15,11 +15,11 @@ words, longer than the rest of the build); a trainer's new words are derived at 
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-from simulator.voice.domain_lm.pronounce import IPA_TO_ARPABET, arpabet
+from simulator.voice.domain_lm import pronounce
+from simulator.voice.domain_lm.pronounce import IPA_TO_ARPABET
 
 VOICES = ("en-us", "en-gb")
 SHIPPED = Path(__file__).with_name("variants.dict")
@@ -33,31 +33,13 @@ WEAK_ONSETS = {
 }
 
 
-def espeak_phones(words: list[str], voice: str) -> dict[str, str]:
-    """Word -> ARPAbet as espeak-ng `voice` says it (words it can't, or no espeak: left out)."""
-    if not words:
-        return {}
-    try:
-        done = subprocess.run(["espeak-ng", "-q", "--ipa", "-v", voice],
-                              input="\n".join(words) + "\n", capture_output=True, text=True,
-                              timeout=60, check=True)
-    except (OSError, subprocess.SubprocessError):
-        return {}
-    lines = [line.strip() for line in done.stdout.splitlines() if line.strip()]
-    if len(lines) != len(words):  # espeak split or merged a line: no guessing which is which
-        return {}
-    table = {**BRITISH, **IPA_TO_ARPABET}
-    found = {word: arpabet(ipa.replace(" ", ""), table) for word, ipa in zip(words, lines,
-                                                                            strict=True)}
-    return {word: phones for word, phones in found.items() if phones}
-
-
 def derive(words: Iterable[str]) -> dict[str, list[str]]:
     """Word -> its pronunciations in every voice, in VOICES order, without repeats."""
     words = sorted(set(words))
     found: dict[str, list[str]] = {}
+    table = {**BRITISH, **IPA_TO_ARPABET}
     for voice in VOICES:
-        for word, phones in espeak_phones(words, voice).items():
+        for word, phones in pronounce.derive(words, voice, table).items():
             if phones not in found.setdefault(word, []):
                 found[word].append(phones)
     return found
