@@ -3,8 +3,9 @@
 A reply is decoded first with the domain language model (what sales reps say, built from the
 rubric and personas by simulator.voice.domain_lm), which cuts the word error rate on sales
 replies (53% -> 35% on the benchmark's dev set of unseen sentences); when the words' mean
-posterior is low (the trainee said something else) the kept audio is decoded again with the
-general LM and the more confident transcript wins.
+posterior is low (the trainee said something else) the general LM's transcript is taken when
+it is more confident. That second pass runs in a worker process while the trainee speaks
+(sphinx_worker.py), so it costs no waiting; without a worker the kept audio is decoded here.
 
 PocketSphinx does badly on audio with exact digital silence (synthetic speech, WAV replies):
 its feature normalisation is thrown by frames of zeros. A low, seeded noise floor mixed in before
@@ -22,20 +23,21 @@ same way.
 
 from __future__ import annotations
 
-import re
-
 from simulator.errors import require
 from simulator.session.engines import Transcript, Word
 from simulator.voice.sphinx_decoders import (
     CMN_INIT,
     DECODER_RATE,
     DomainModel,
+    clean_word,
+    decoded_words,
     domain_decoder,
     general_decoder,
     grammar_search,
+    is_word,
 )
+from simulator.voice.sphinx_worker import general_pass
 
-FRAMES_PER_SECOND = 100  # pocketsphinx's default frame rate, for segment timings
 NOISE_FLOOR_DB = 25.0  # noise this far below the speech level
 NOMINAL_SPEECH_DBFS = -26.0  # assumed level until speech has been heard
 VOICED_DBFS = -50.0  # 10 ms frames louder than this count towards the speech level
@@ -47,14 +49,13 @@ PARTIAL_EVERY = 0.2  # seconds of audio between partial hypotheses (each costs a
 # 0.4 re-decodes 37% (off-topic 76%), and each re-decode keeps the trainee waiting ~0.3 s per
 # second of reply. With the pronunciation variants (a word's posterior is spread over its
 # pronunciations): 0.3 re-decodes 19% (off-topic 101% -> 83%), 0.2 only 7% (off-topic 94%), as
-# off-topic speech then scores 0.23-0.34 - so 0.3 stays, and a re-decode should move to a process.
+# off-topic speech then scores 0.23-0.34 - so 0.3 stays, with the second pass in a worker.
 FALLBACK_BELOW = 0.3
 # Distance (Euclidean, over the 13 cepstra) from CMN_INIT beyond which the caller's running mean
 # is used: espeak-ng voices stay within ~20, a telephone-like microphone is ~34 away.
 CMN_CARRY_BEYOND = 25.0
 
 _open: set[int] = set()  # ids of decoders inside an utterance (an abandoned turn leaves one)
-_ALTERNATE = re.compile(r"\(\d+\)$")  # "read(2)": the second pronunciation of "read"
 
 
 class NoiseFloor:
@@ -123,6 +124,9 @@ class PocketSphinxRecognizer:
         self._general = general_decoder()
         self._search = grammar_search(grammar) if grammar else None
         self._domain = domain_decoder(domain) if domain is not None and not grammar else None
+        self._parallel = None  # the general LM's worker for this reply (sphinx_worker.py)
+        if self._domain is not None and fallback_below is not None:
+            general_pass()  # start loading it now, while the call opens
         self._cmn = CMN_INIT  # where the next reply starts (see the module's docstring)
         self._running = CMN_INIT  # the caller's mean over the replies so far
         self._unmeasured = b""  # the last reply's audio, when it did not update _running
@@ -146,6 +150,10 @@ class PocketSphinxRecognizer:
         self._decoder = self._domain or self._general
         self._update_running_mean()
         self._begin(self._decoder, self._search)
+        if self._domain is not None and self.fallback_below is not None:
+            self._parallel = general_pass()
+            if self._parallel is not None:
+                self._parallel.begin(self._cmn)
         self._started = True
 
     def _begin(self, decoder, search: str | None, cmn: str | None = None) -> None:
@@ -162,16 +170,7 @@ class PocketSphinxRecognizer:
     def _end(self, decoder) -> list[Word]:
         decoder.end_utt()
         _open.discard(id(decoder))
-        return [
-            Word(
-                _ALTERNATE.sub("", seg.word),
-                seg.start_frame / FRAMES_PER_SECOND,
-                (seg.end_frame + 1) / FRAMES_PER_SECOND,
-                min(max(float(seg.prob), 0.0), 1.0),
-            )
-            for seg in decoder.seg() or ()  # None when no audio was decoded
-            if _is_word(seg.word)
-        ]
+        return decoded_words(decoder)
 
     def accept(self, pcm: bytes) -> str:
         if not self._started:
@@ -199,13 +198,18 @@ class PocketSphinxRecognizer:
         score = _mean_posterior(words)
         self.last_pass = "grammar" if self._search else "domain" if self._domain else "general"
         self.last_scores, self.last_words = {self.last_pass: score}, {self.last_pass: words}
+        parallel, self._parallel = self._parallel, None
         if self._domain is not None and self.fallback_below is not None and self._kept \
                 and score < self.fallback_below:
-            again = self._redecode(started_from)
+            again = parallel.words() if parallel is not None else None
+            if again is None:  # no worker, or it failed: decode here (the trainee waits longer)
+                again = self._redecode(started_from)
             self.last_scores["general"] = _mean_posterior(again)
             self.last_words["general"] = again
             if self.last_scores["general"] > score:
                 words, self.last_pass = again, "general"
+        elif parallel is not None:
+            parallel.drop()
         return Transcript(" ".join(w.text for w in words), words)
 
     def _redecode(self, cmn: str) -> list[Word]:
@@ -241,6 +245,8 @@ class PocketSphinxRecognizer:
             data = np.clip(np.round(samples), -32768, 32767).astype("<i2").tobytes()
             self._decoder.process_raw(data, full_utt=False)
             self._kept.append(data)
+            if self._parallel is not None:
+                self._parallel.feed(data)
 
 
 def _distance(cmn: str, other: str) -> float:
@@ -252,10 +258,5 @@ def _mean_posterior(words: list[Word]) -> float:
     return sum(w.conf for w in words) / len(words) if words else 0.0
 
 
-def _is_word(token: str) -> bool:
-    """Skip <s>, </s>, <sil> and fillers such as [NOISE] or ++BREATH++."""
-    return bool(token) and token[0] not in "<[+"
-
-
 def _clean_text(hypstr: str) -> str:
-    return " ".join(_ALTERNATE.sub("", t) for t in hypstr.split() if _is_word(t))
+    return " ".join(clean_word(t) for t in hypstr.split() if is_word(t))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from simulator.errors import ModelError, require
+from simulator.session.engines import Word
 
 DECODER_RATE = 16000  # the bundled acoustic model is 16 kHz
 # Cepstral mean after espeak-ng en-us reading "The North Wind and the Sun" with the noise floor:
@@ -28,6 +29,8 @@ _SETTINGS = dict(samprate=DECODER_RATE, loglevel="FATAL", cmninit=CMN_INIT, remo
                  fwdflat=False, maxhmmpf=6000)
 _REINSTALL = ".venv/bin/pip install --force-reinstall pocketsphinx"
 _ARPA_SECTION = re.compile(r"^\\(\d)-grams:$")
+_ALTERNATE = re.compile(r"\(\d+\)$")  # "read(2)": the second pronunciation of "read"
+FRAMES_PER_SECOND = 100  # pocketsphinx's default frame rate, for segment timings
 
 _general = None  # building it loads the models (about half a second)
 _grammars: set[str] = set()
@@ -60,6 +63,29 @@ def general_decoder():
             raise ModelError(f"cannot load the PocketSphinx model ({exc}); reinstall it with: "
                              f"{_REINSTALL}") from exc
     return _general
+
+
+def decoded_words(decoder) -> list[Word]:
+    """The words of the utterance `decoder` has just ended, with times and posteriors."""
+    return [
+        Word(
+            clean_word(seg.word),
+            seg.start_frame / FRAMES_PER_SECOND,
+            (seg.end_frame + 1) / FRAMES_PER_SECOND,
+            min(max(float(seg.prob), 0.0), 1.0),
+        )
+        for seg in decoder.seg() or ()  # None when no audio was decoded
+        if is_word(seg.word)
+    ]
+
+
+def clean_word(token: str) -> str:
+    return _ALTERNATE.sub("", token)
+
+
+def is_word(token: str) -> bool:
+    """Skip <s>, </s>, <sil> and fillers such as [NOISE] or ++BREATH++."""
+    return bool(token) and token[0] not in "<[+"
 
 
 def grammar_search(jsgf: str) -> str:

@@ -14,50 +14,28 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import queue
-import signal
-import subprocess
 import sys
-import threading
 import time
-import weakref
-from pathlib import Path
 
-EXIT_WAIT = 2.0  # seconds a worker gets to leave after its stdin closes before it is killed
+from simulator.voice.child_process import ChildProcess, worker_setup
 
 
-class TtsWorker:
+class TtsWorker(ChildProcess):
     """One worker process; `render` reports every fault of the worker as a problem string."""
 
     def __init__(self, driver: str | None = None):
-        root = str(Path(__file__).resolve().parents[2])  # importable even when not installed
-        env = {**os.environ,
-               "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "simulator.voice.tts_worker", *([driver] if driver else [])],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-        self._replies: queue.Queue[bytes] = queue.Queue()
-        # A thread, not select(): a reply wait with a timeout that also works on Windows pipes.
-        self._reader = threading.Thread(target=_read_lines, daemon=True, name="tts-worker",
-                                        args=(self.process.stdout, self._replies))
-        self._reader.start()
-        self._finalizer = weakref.finalize(self, _stop, self.process, self._reader, False)
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
+        super().__init__("simulator.voice.tts_worker", [driver] if driver else [],
+                         "pyttsx3 worker")
 
     def render(self, request: dict, timeout: float) -> str | None:
         """Have the worker render `request`; None when it did, else what went wrong."""
         if not self.send(request):
-            return self._death()
-        try:
-            line = self._replies.get(timeout=timeout)
-        except queue.Empty:
-            self.close(kill=True)
+            return self.death()
+        line = self.reply(timeout)
+        if line is None:
             return f"the pyttsx3 worker did not answer within {timeout:g} s"
         if not line:
-            return self._death()
+            return self.death()
         try:
             reply = json.loads(line)
         except ValueError:
@@ -66,48 +44,7 @@ class TtsWorker:
 
     def send(self, request: dict) -> bool:
         """Write one request; False when the worker is gone."""
-        try:
-            self.process.stdin.write(json.dumps(request).encode("ascii") + b"\n")
-            self.process.stdin.flush()
-        except (OSError, ValueError):  # a broken pipe, or stdin closed by close()
-            return False
-        return True
-
-    def close(self, kill: bool = False) -> None:
-        """Stop the worker and reap it (no zombie); idempotent."""
-        self._finalizer.detach()
-        _stop(self.process, self._reader, kill)
-
-    def _death(self) -> str:
-        self.close()
-        code = self.process.returncode
-        if code is not None and code < 0:
-            with contextlib.suppress(ValueError):
-                return f"the pyttsx3 worker crashed ({signal.Signals(-code).name})"
-        return f"the pyttsx3 worker exited with code {code}"
-
-
-def _read_lines(stream, lines: queue.Queue) -> None:
-    with contextlib.suppress(OSError, ValueError):
-        for line in iter(stream.readline, b""):
-            lines.put(line)
-    lines.put(b"")  # EOF: the worker has gone
-
-
-def _stop(process: subprocess.Popen, reader: threading.Thread, kill: bool) -> None:
-    if process.poll() is None:
-        if not kill:
-            with contextlib.suppress(OSError, ValueError):
-                process.stdin.close()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=EXIT_WAIT)
-        if process.poll() is None:
-            process.kill()  # also ends a stopped (SIGSTOPped) process
-            process.wait()
-    reader.join(timeout=EXIT_WAIT)  # the pipe is at EOF now the worker has exited
-    for stream in (process.stdin, process.stdout):
-        with contextlib.suppress(OSError, ValueError):
-            stream.close()
+        return self.write(json.dumps(request).encode("ascii") + b"\n")
 
 
 # -- the worker process ----------------------------------------------------------------------
@@ -115,12 +52,7 @@ def _stop(process: subprocess.Popen, reader: threading.Thread, kill: bool) -> No
 
 def main(argv: list[str]) -> None:
     driver = argv[0] if argv else None
-    with contextlib.suppress(ImportError, ValueError, OSError):
-        import resource  # POSIX only; a crashing driver must not leave core files behind
-
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    replies = os.fdopen(os.dup(1), "wb")
-    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # the driver's prints, Python's and native
+    replies = worker_setup()  # the driver's prints, Python's and native, go nowhere
     try:  # now, while the parent prepares the first request
         import pyttsx3
 

@@ -1,4 +1,5 @@
-"""The test sound server's microphone and speakers, opened once per test module."""
+"""The test sound server's microphone and speakers (opened once per test module), and the sales
+language model (built once per session)."""
 
 from __future__ import annotations
 
@@ -19,3 +20,11 @@ def sink(sound_server):
     from simulator.voice.playback import SoundDeviceSink
 
     return SoundDeviceSink()
+
+
+@pytest.fixture(scope="session")
+def sales_model(tmp_path_factory):
+    """The domain LM of the shipped rubric and personas, built once in a scratch data dir."""
+    from simulator.voice.domain_lm import domain_model
+
+    return domain_model(tmp_path_factory.mktemp("data"))

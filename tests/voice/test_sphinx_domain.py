@@ -21,13 +21,6 @@ SALES = "I can appreciate that. What issues are you facing as it relates to disp
 OFF_TOPIC = "The weather in the mountains was cold and my sister baked a chocolate cake."
 
 
-@pytest.fixture(scope="session")
-def sales_model(tmp_path_factory):
-    from simulator.voice.domain_lm import domain_model
-
-    return domain_model(tmp_path_factory.mktemp("data"))
-
-
 @pytest.fixture
 def spoken(speech):
     """spoken(text, voice) -> (pcm, rate) with a little silence around the speech."""
