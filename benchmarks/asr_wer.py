@@ -204,13 +204,15 @@ def labelled_set(quick: bool) -> list[Clip]:
     return clips
 
 
+# The general pass runs in this process, not in the worker (sphinx_worker.py): clips are fed
+# faster than real time, and its cost is what the RTF column reports.
+asr_sphinx.general_pass = lambda: None
+
+
 class Timed(asr_sphinx.PocketSphinxRecognizer):
     """Times the general pass; `both` always runs it (to read every engine off one run)."""
 
     def __init__(self, domain, both: bool, fixed_cmn: bool = False):
-        # The general pass runs here, not in the worker (sphinx_worker.py): clips are fed
-        # faster than real time, and its cost is what the RTF column reports.
-        asr_sphinx.general_pass = lambda: None
         super().__init__(domain=domain, fallback_below=1.01 if both else None)
         if not both:
             self.fallback_below = asr_sphinx.FALLBACK_BELOW
