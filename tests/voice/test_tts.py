@@ -209,7 +209,10 @@ def test_a_worker_that_crashes_once_is_replaced_and_pyttsx3_still_speaks(tmp_pat
     prepare_speech(Console(file=shown, width=300), CALL_LINES, cache)
     assert shown.getvalue().split() == []
     assert (cache.synth.last_engine, cache.synth.fallbacks) == ("pyttsx3", 0)
-    assert [w.process.returncode for w in workers] == [-signal.SIGSEGV, 0]
+    # The crashed worker, then its replacement (on a loaded machine a line that comes out at the
+    # wrong rate is retried in one more), each reaped.
+    codes = [w.process.returncode for w in workers]
+    assert codes[0] == -signal.SIGSEGV and codes[1:] and set(codes[1:]) == {0}
     assert len(list(tmp_path.glob("*.wav"))) == len(CALL_LINES)
 
 
