@@ -125,7 +125,7 @@ class PocketSphinxRecognizer:
         self._search = grammar_search(grammar) if grammar else None
         self._domain = domain_decoder(domain) if domain is not None and not grammar else None
         self._parallel = None  # the general LM's worker for this reply (sphinx_worker.py)
-        if self._domain is not None and fallback_below is not None:
+        if self._second_pass:
             general_pass()  # start loading it now, while the call opens
         self._cmn = CMN_INIT  # where the next reply starts (see the module's docstring)
         self._running = CMN_INIT  # the caller's mean over the replies so far
@@ -150,11 +150,16 @@ class PocketSphinxRecognizer:
         self._decoder = self._domain or self._general
         self._update_running_mean()
         self._begin(self._decoder, self._search)
-        if self._domain is not None and self.fallback_below is not None:
+        if self._second_pass:
             self._parallel = general_pass()
             if self._parallel is not None:
                 self._parallel.begin(self._cmn)
         self._started = True
+
+    @property
+    def _second_pass(self) -> bool:
+        """Whether an unsure reply is tried with the general LM too."""
+        return self._domain is not None and self.fallback_below is not None
 
     def _begin(self, decoder, search: str | None, cmn: str | None = None) -> None:
         if id(decoder) in _open:  # an abandoned turn: drop it
@@ -199,8 +204,7 @@ class PocketSphinxRecognizer:
         self.last_pass = "grammar" if self._search else "domain" if self._domain else "general"
         self.last_scores, self.last_words = {self.last_pass: score}, {self.last_pass: words}
         parallel, self._parallel = self._parallel, None
-        if self._domain is not None and self.fallback_below is not None and self._kept \
-                and score < self.fallback_below:
+        if self._second_pass and self._kept and score < self.fallback_below:
             again = parallel.words() if parallel is not None else None
             if again is None:  # no worker, or it failed: decode here (the trainee waits longer)
                 again = self._redecode(started_from)

@@ -23,9 +23,11 @@ import threading
 
 from simulator.session.engines import Word
 from simulator.voice.child_process import ChildProcess, worker_setup
+from simulator.voice.sphinx_decoders import DECODER_RATE, decoded_words, general_decoder
 
 ANSWER_WAIT = 2.0  # seconds, plus one per second of reply, before the worker is given up on
 _HEADER = struct.Struct("<cI")
+_BYTES_PER_SECOND = DECODER_RATE * 2  # 16-bit mono
 
 _shared: GeneralPass | None = None  # one worker per process, restarted when it has gone
 
@@ -52,7 +54,7 @@ class GeneralPass:
         self._send(b"B", cmn.encode("ascii"))
 
     def feed(self, pcm: bytes) -> None:
-        self._seconds += len(pcm) / 32000
+        self._seconds += len(pcm) / _BYTES_PER_SECOND
         self._send(b"A", pcm)
 
     def drop(self) -> None:
@@ -114,7 +116,10 @@ os.register_at_fork(after_in_child=_forget_inherited)
 
 def main() -> None:
     replies = worker_setup()
-    from simulator.voice.sphinx_decoders import decoded_words, general_decoder
+
+    def answer(reply: dict) -> None:
+        replies.write(json.dumps(reply).encode("ascii") + b"\n")
+        replies.flush()
 
     try:
         decoder, failure = general_decoder(), None
@@ -126,8 +131,7 @@ def main() -> None:
         payload = stdin.read(size)
         if decoder is None:
             if kind == b"E" and payload == b"1":
-                replies.write(json.dumps({"error": failure}).encode("ascii") + b"\n")
-                replies.flush()
+                answer({"error": failure})
             continue
         if kind == b"B":
             if inside:  # an abandoned reply
@@ -145,8 +149,7 @@ def main() -> None:
                 inside = False
                 words = [[w.text, w.start, w.end, w.conf] for w in decoded_words(decoder)]
             if payload == b"1":
-                replies.write(json.dumps({"words": words}).encode("ascii") + b"\n")
-                replies.flush()
+                answer({"words": words})
     sys.exit(0)
 
 
