@@ -15,7 +15,8 @@ installed. Every reply is decoded by both LMs once, and the engines are read off
 Verdict agreement: the labelled replies of tests/data/replies-{dev,team-1,dev-2,heldout-2}.jsonl
 spoken the same way (each set its own calls of 6 replies, voices in turn), scored as recognized
 and as typed; "vs typed" is the share of check verdicts equal to the typed text's, "vs labels"
-to the labels; by voice, by set and in all.
+to the labels; by voice, by set and in all. "+also heard" scores as a call does, with the
+moves found in the recognizer's other hearings (scoring/hearings.py).
 
 Goals: sales WER <= 15%, spoken agreement >= 90%, RTF <= 0.3.
 
@@ -146,6 +147,7 @@ class Passes:
     seconds: dict[str, float]
     audio: float
     forced: bool  # the general pass was run whatever the domain pass's score
+    also_heard: tuple[str, ...] = ()  # the recognizer's other hearings (Transcript.also_heard)
 
 
 def render(clip: Clip, cache: Path) -> tuple[bytes, int]:
@@ -205,7 +207,9 @@ def labelled_set(quick: bool) -> list[Clip]:
 
 
 # The general pass runs in this process, not in the worker (sphinx_worker.py): clips are fed
-# faster than real time, and its cost is what the RTF column reports.
+# faster than real time, and its cost is what the RTF column reports. The agreement set is heard
+# as in a call, with the worker (whose words every reply then has as another hearing).
+WORKER_PASS = asr_sphinx.general_pass
 asr_sphinx.general_pass = lambda: None
 
 
@@ -245,7 +249,8 @@ def decode_calls(clips: list[Clip], domain, cache: Path, both: bool,
         recognizer.start(rate)
         for at in range(0, len(pcm), step):
             recognizer.accept(pcm[at:at + step])
-        heard = recognizer.finish().text
+        transcript = recognizer.finish()
+        heard = transcript.text
         total = time.perf_counter() - began
         general = recognizer.general_seconds
         words = recognizer.last_words
@@ -253,7 +258,7 @@ def decode_calls(clips: list[Clip], domain, cache: Path, both: bool,
             clip, {name: " ".join(w.text for w in found) for name, found in words.items()}
             | {"chosen": heard}, dict(recognizer.last_scores),
             {"domain": total - general, "general": general, "chosen": total},
-            len(pcm) / 2 / rate, both))
+            len(pcm) / 2 / rate, both, tuple(transcript.also_heard)))
     return results
 
 
@@ -309,12 +314,18 @@ def tune(results: list[Passes]) -> None:
 
 
 def agreement(results: list[Passes], engine: str, threshold: float) -> None:
+    """Verdicts of what `engine` heard against the typed reply's; "+also heard" scores as a call
+    does, with the recognizer's other hearings (scoring/hearings.py)."""
     from simulator.scoring.scorer import score_text
+    from simulator.scoring.unclear import score_heard
 
     tallies: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    label, others = engine, engine.endswith("+also heard")
+    engine = engine.removesuffix("+also heard")
     for passes in results:
         typed = score_text(passes.clip.text)
-        spoken = score_text(chosen(passes, engine, threshold)[0])
+        heard = chosen(passes, engine, threshold)[0]
+        spoken = score_heard([(heard, [], None, passes.also_heard if others else ())])
         for row in (passes.clip.voice, passes.clip.kind.removeprefix("labelled:"), "all"):
             tally = tallies[row]
             for check, want in passes.clip.expect.items():
@@ -327,7 +338,7 @@ def agreement(results: list[Passes], engine: str, threshold: float) -> None:
         if row not in tallies:
             continue
         same, right, typed_right, total = tallies[row]
-        print(f"  {engine:<18}{row:<11} vs typed {same / total:6.1%}   vs labels "
+        print(f"  {label:<28}{row:<11} vs typed {same / total:6.1%}   vs labels "
               f"{right / total:6.1%}   (typed vs labels {typed_right / total:6.1%}, "
               f"{total} verdicts)")
 
@@ -430,8 +441,9 @@ def main() -> None:
         labelled = labelled_set(args.quick)
         print(f"\nverdict agreement: {len(labelled)} labelled replies spoken, calls of "
               f"{CALL_LENGTH}")
+        asr_sphinx.general_pass = WORKER_PASS
         results = decode_calls(labelled, domain, args.cache, both=False)
-        for engine in ("domain", "domain+fallback"):
+        for engine in ("domain", "domain+fallback", "domain+fallback+also heard"):
             agreement(results, engine, threshold)
 
 

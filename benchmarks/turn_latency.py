@@ -30,6 +30,7 @@ from simulator.dialog.validate import get_persona
 from simulator.scoring.detect import detect
 from simulator.session.engines import VoiceSettings
 from simulator.session.voice_call import persona_lines
+from simulator.voice import asr_sphinx
 from simulator.voice.capture import WavSource
 from simulator.voice.speech_cache import SpeechCache
 from simulator.voice.tts import EspeakSynthesizer, Pyttsx3Synthesizer
@@ -154,7 +155,9 @@ def main() -> None:
         recognizer.start(16000)
         captured = listen(source, settings, lambda _level, pcm: recognizer.accept(pcm))
         transcript = recognizer.finish()
-        second_passes += "general" in getattr(recognizer.inner, "last_scores", {})
+        inner = recognizer.inner
+        unsure = getattr(inner, "last_scores", {}).get("domain", 1.0) < asr_sphinx.FALLBACK_BELOW
+        second_passes += unsure
         end_of_speech = captured.speech_start + captured.duration
         waits.append(captured.heard - end_of_speech)
         finals.append(recognizer.final)
@@ -177,7 +180,9 @@ def main() -> None:
     print(f"turn latency over {args.replies} synthesized replies, {recognizer.inner.name}:")
     row("end-of-turn wait (configured silence 0.6 s)", waits)
     row("recognition finalization (any second pass included)", finals)
-    print(f"  replies decoded a second time by the general LM: {second_passes}/{args.replies}")
+    print(f"  replies the sales LM was unsure of (the general LM's words may be taken): "
+          f"{second_passes}/{args.replies}; every reply waits for the general LM's words, "
+          "kept as another hearing")
     row("scoring and dialog", scoring)
     row("prospect speech (cached, pre-rendered)", synthesis)
     row("prospect speech rendered cold (not on the turn)", cold)

@@ -93,7 +93,7 @@ def fail_tallies(clips: list[Clip], heard: list[Heard], engine: str,
         for clip, words in zip(clips, heard, strict=True):
             typed = score_text(clip.text)
             said = [Word(text, 0.0, 0.0, conf) for text, conf in words]
-            spoken = score_heard([(" ".join(w.text for w in said), said, engine)])
+            spoken = score_heard([(" ".join(w.text for w in said), said, engine, ())])
             for check, result in spoken.checks.items():
                 if result.verdict != "fail":
                     continue

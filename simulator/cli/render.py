@@ -30,8 +30,8 @@ def highlighted(text: str, checks: dict, turn: int | None = None,
     for result in checks.values():
         style = "green" if result["verdict"] == "pass" else "red"
         for item in result["evidence"]:
-            if turn is not None and item.get("turn", 0) != turn:
-                continue
+            if turn is not None and item.get("turn", 0) != turn or "start" not in item:
+                continue  # (no offsets: found in another hearing, not in these words)
             rendered.stylize(f"underline {style}", item["start"], item["end"])
     if not unsure:
         return rendered
@@ -76,6 +76,10 @@ def scorecard_table(card: dict, rubric: Rubric) -> Table:
         if quotes:
             advice.append("\nYou said: ", style="bold")
             advice.append(", ".join(quotes), style="red")
+        heard = [item["heard"] for item in result["evidence"] if "heard" in item][:1]
+        if result["verdict"] == "pass" and heard:
+            advice.append("\nHeard as: ", style="bold")
+            advice.append(f'"{heard[0]}" (another hearing of your words)', style="green")
         title = rubric.checks[check_id].title
         table.add_row(Text(title), Text(label, style=style), advice)
     return table

@@ -205,7 +205,7 @@ class DrillSession:
         # Judged on what the item asks for: an opening is not failed for not closing.
         engine = getattr(getattr(self.trainee, "recognizer", None), "name", None)
         card = mark_heard(score_reply(detections, objection.stage, rubric),
-                          [(reply.text, reply.words, engine)], rubric).to_json()
+                          [(reply.text, reply.words, engine, reply.also_heard)], rubric).to_json()
         record = self.store.start_call(objection.persona, objection.persona_name, self.seed,
                                        self.options.trainee, self.workshop, "drill")
         self.store.add_turn(record.call_id, TurnRecord(
@@ -217,6 +217,8 @@ class DrillSession:
                                                ("source", reply.source)) if value is not None}
         if reply.words and engine:
             audio["engine"] = engine  # whose confidence scale the words carry
+        if reply.also_heard:
+            audio["also_heard"] = list(reply.also_heard)
         self.store.add_turn(record.call_id, TurnRecord(
             1, "trainee", reply.text, started_at=now, ended_at=now,
             detections=sorted(detections.names), words=list(reply.words), extra=audio))

@@ -14,6 +14,7 @@ from typing import Any
 from simulator.report.heard import (
     UNSURE_CSS,
     UNSURE_LEGEND,
+    also_heard_quotes,
     heard_before,
     unsure_piece,
     unsure_spans_of,
@@ -251,9 +252,10 @@ def scorecard_section(card: Mapping[str, Any] | None, titles: Mapping[str, str])
             advice += f'<br><b>Try:</b> <span class="try">{esc(result["rewrite"])}</span>'
         quotes = [f"&ldquo;{esc(item.get('text'))}&rdquo;" for item in
                   (result.get("evidence") or [])[:3] if isinstance(item, dict)]
-        if quotes:
+        if quotes and not also_heard_quotes(result):
             cls = "said" if verdict == "fail" else "muted"
             advice += f'<br><b>You said:</b> <span class="{cls}">{", ".join(quotes)}</span>'
+        advice += also_heard_quotes(result)
         rows.append([esc(titles.get(check, check)), verdict_cell(result, verdict_html(verdict)),
                      advice])
     return ('<section id="scorecard"><h2>Scorecard <span class="score">'

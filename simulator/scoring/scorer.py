@@ -114,6 +114,12 @@ def score_call(turns: Sequence[Detections], rubric: Rubric | None = None,
     return Scorecard(_score(results, rubric), results)
 
 
+def recount_score(card: Scorecard, rubric: Rubric) -> Scorecard:
+    """`card` with its score worked out again from its verdicts (after one was changed)."""
+    card.score = _score(card.checks, rubric)
+    return card
+
+
 def _score(results: dict[str, CheckResult], rubric: Rubric) -> int:
     judged = [(check, r.verdict) for check, r in results.items() if r.verdict != "n/a"]
     total = sum(rubric.checks[check].weight for check, _ in judged)

@@ -44,7 +44,8 @@ PASSED_BY = {"gratitude": "gratitude", "acknowledge": "acknowledge",
              "permission_close": "permission_close"}
 
 Span = tuple[int, int]
-Heard = tuple[str, Sequence, 'str | None']  # text, recognizer words, engine name
+# text, recognizer words, engine name, other hearings of the reply
+Heard = tuple[str, Sequence, 'str | None', Sequence[str]]
 _WORD = re.compile(r"[\w'$£€#%]+")
 
 
@@ -175,22 +176,27 @@ def _same(form: Sequence[str], words: Sequence[str]) -> bool:
 
 
 def score_heard(replies: Sequence[Heard], rubric: Rubric | None = None) -> Scorecard:
-    """A call's scorecard from its replies as (text, recognizer words, engine); typed replies
-    have no words. The same verdicts as score_call, with FAILs heard unclearly flagged."""
+    """A call's scorecard from its replies as (text, recognizer words, engine, other hearings);
+    typed replies have no words and no other hearings. The same verdicts as score_call, with
+    moves found in other hearings passed (hearings.py) and FAILs heard unclearly flagged."""
     from simulator.scoring.detect import default_rubric, detect
     from simulator.scoring.scorer import score_call
 
     rubric = rubric or default_rubric()
-    card = score_call([detect(text, words, rubric) for text, words, _ in replies], rubric)
+    card = score_call([detect(text, words, rubric) for text, words, _, _ in replies], rubric)
     return mark_heard(card, replies, rubric)
 
 
 def mark_heard(card: Scorecard, replies: Sequence[Heard], rubric: Rubric | None = None
                ) -> Scorecard:
-    """mark_unclear with the unsure words found from each reply's recognizer words."""
+    """`card` with the moves of other hearings passed, then mark_unclear with the unsure words
+    found from each reply's recognizer words."""
     from simulator.scoring.confidence import unsure_spans
     from simulator.scoring.detect import default_rubric
+    from simulator.scoring.hearings import mark_also_heard
 
-    unsure = [unsure_spans(text, words, engine) for text, words, engine in replies]
-    return mark_unclear(card, [text for text, _, _ in replies], unsure,
-                        rubric or default_rubric())
+    rubric = rubric or default_rubric()
+    texts = [text for text, _, _, _ in replies]
+    card = mark_also_heard(card, texts, [hearings for _, _, _, hearings in replies], rubric)
+    unsure = [unsure_spans(text, words, engine) for text, words, engine, _ in replies]
+    return mark_unclear(card, texts, unsure, rubric)

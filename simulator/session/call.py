@@ -135,6 +135,8 @@ class CallSession:
                      if value is not None}
             if reply.words and self._engine():
                 extra["engine"] = self._engine()  # whose confidence scale the words carry
+            if reply.also_heard:
+                extra["also_heard"] = list(reply.also_heard)  # rescoring gives the same card
         now = utc_timestamp()
         turn = TurnRecord(index=self._progress.turns, speaker=speaker, text=text,
                           started_at=now, ended_at=now, state=state, detections=detections,
@@ -163,7 +165,8 @@ class CallSession:
 
     def _finish(self, outcome: str) -> CallRecord:
         progress = self._progress
-        heard = [(reply.text, reply.words, self._engine()) for reply in progress.replies]
+        heard = [(reply.text, reply.words, self._engine(), reply.also_heard)
+                 for reply in progress.replies]
         card = mark_heard(score_call(progress.detections, self.options.rubric), heard,
                           self.options.rubric).to_json()
         delivery = delivery_figures(progress.replies, progress.prospect_seconds)

@@ -29,6 +29,7 @@ class Reply:
     `delay` is seconds from the end of the prospect's line to the first word, when known;
     `duration` is the seconds of speech in the reply, when known.
     `audio` is what the trainee said, as heard (spoken replies only), kept for recordings.
+    `also_heard` are the recognizer's other hearings of it (Transcript.also_heard).
     """
 
     text: str
@@ -37,6 +38,7 @@ class Reply:
     duration: float | None = None
     source: str = "text"
     audio: Audio | None = None
+    also_heard: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,12 @@ class Audio:
 
 @dataclass
 class Transcript:
+    """A reply as recognized; `also_heard`: other hearings of the same audio, most likely
+    first (a move found only there still counts: scoring/hearings.py)."""
+
     text: str
     words: list[Word] = field(default_factory=list)
+    also_heard: tuple[str, ...] = ()
 
 
 class Recognizer(Protocol):

@@ -93,7 +93,7 @@ def rescore_call(store: CallStore, call_id: str, recognizer: Recognizer, rubric:
 
     def revise(current):
         changed = [revised(turn, heard[turn.index].text, heard[turn.index].words,
-                           recognizer.name, rubric)
+                           recognizer.name, rubric, heard[turn.index].also_heard)
                    for turn in replies_of(current)
                    if turn.index in heard and not corrected_by_hand(turn)]
         return rescored(current, changed, rubric)

@@ -1,9 +1,10 @@
 """Revising what a saved call's replies said: a rep's correction, or a re-transcription.
 
 A revised turn keeps every earlier version in `extra["earlier"]` (oldest first: text, words,
-who produced it, when), says who produced the current text in `extra["by"]` ("correction" or a
-recognizer's name) and when in `extra["at"]`. The call is then scored again from its replies as
-they now read; its outcome stays what happened on the call. Pure: records in, records out.
+who produced it, when, what else it heard), says who produced the current text in
+`extra["by"]` ("correction" or a recognizer's name) and when in `extra["at"]`. The call is
+then scored again from its replies as they now read; its outcome stays what happened on the
+call. Pure: records in, records out.
 """
 
 from __future__ import annotations
@@ -63,9 +64,15 @@ def chosen_reply(record: CallRecord, number: int) -> TurnRecord:
     return replies[number - 1]
 
 
-def revised(turn: TurnRecord, text: str, words: Sequence[Word], by: str, rubric: Rubric
-            ) -> TurnRecord:
-    """`turn` saying `text` (produced by `by`), with what it said before kept in "earlier"."""
+def also_heard_of(turn: TurnRecord) -> tuple[str, ...]:
+    """The recognizer's other hearings of the turn (checked when the record was loaded)."""
+    return tuple(turn.extra.get("also_heard", ()))
+
+
+def revised(turn: TurnRecord, text: str, words: Sequence[Word], by: str, rubric: Rubric,
+            also_heard: Sequence[str] = ()) -> TurnRecord:
+    """`turn` saying `text` (produced by `by`, who also heard `also_heard`), with what it said
+    before kept in "earlier"; a correction is what was said, so it has no other hearings."""
     # As for typed replies: escape codes (a pasted coloured line) go, other controls are spaces.
     text = " ".join(CONTROL_CHARACTER.sub(" ", ESCAPE_SEQUENCE.sub("", text)).split())
     if not text:
@@ -74,8 +81,13 @@ def revised(turn: TurnRecord, text: str, words: Sequence[Word], by: str, rubric:
     before = {"text": turn.text, "words": [word_to_json(w) for w in turn.words],
               "by": turn.extra.get("by") or engine_of(turn) or "typed",
               "at": turn.extra.get("at") or turn.ended_at}
+    if also_heard_of(turn):
+        before["also_heard"] = list(also_heard_of(turn))
     extra: dict[str, Any] = {**turn.extra, "earlier": [*turn.extra.get("earlier", []), before],
                              "by": by, "at": utc_timestamp()}
+    extra.pop("also_heard", None)
+    if also_heard:
+        extra["also_heard"] = list(also_heard)
     if words:
         extra["engine"] = by
     else:
@@ -89,7 +101,8 @@ def rescored(record: CallRecord, changed: Sequence[TurnRecord], rubric: Rubric
     """(changed turns, scorecard, delivery) of `record` with `changed` in place of its turns."""
     by_index = {turn.index: turn for turn in changed}
     replies = [by_index.get(turn.index, turn) for turn in replies_of(record)]
-    card = score_heard([(t.text, t.words, engine_of(t)) for t in replies], rubric).to_json()
+    card = score_heard([(t.text, t.words, engine_of(t), also_heard_of(t)) for t in replies],
+                       rubric).to_json()
     return list(changed), card, _delivery(record.delivery, replies)
 
 

@@ -79,7 +79,8 @@ class SpokenReplies:
             if captured.spoke and transcript.text.strip():
                 return Reply(transcript.text.strip(), tuple(transcript.words),
                              delay=captured.speech_start, duration=captured.duration,
-                             source=self.source_name, audio=captured.audio)
+                             source=self.source_name, audio=captured.audio,
+                             also_heard=tuple(transcript.also_heard))
         return None
 
     def close(self) -> None:

@@ -161,6 +161,10 @@ class TurnRecord:
         for word in self.words:
             _check_str(f"{where} word", word.text)
         _check_dict(f"{where} extra", self.extra)
+        also_heard = self.extra.get("also_heard", [])
+        if not isinstance(also_heard, list) or not all(isinstance(h, str) for h in also_heard):
+            raise _fail(f"{where} extra.also_heard", "must be a list of texts (the recognizer's "
+                        "other hearings of the reply)")
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -6,6 +6,8 @@ replies (53% -> 35% on the benchmark's dev set of unseen sentences); when the wo
 posterior is low (the trainee said something else) the general LM's transcript is taken when
 it is more confident. That second pass runs in a worker process while the trainee speaks
 (sphinx_worker.py), so it costs no waiting; without a worker the kept audio is decoded here.
+Its words, and the domain LM's next-best transcripts, go with every transcript as other
+hearings (Transcript.also_heard): a move found only there still counts (scoring/hearings.py).
 
 PocketSphinx does badly on audio with exact digital silence (synthetic speech, WAV replies):
 its feature normalisation is thrown by frames of zeros. A low, seeded noise floor mixed in before
@@ -22,6 +24,8 @@ same way.
 """
 
 from __future__ import annotations
+
+from itertools import islice
 
 from simulator.errors import require
 from simulator.session.engines import Transcript, Word
@@ -51,6 +55,11 @@ PARTIAL_EVERY = 0.2  # seconds of audio between partial hypotheses (each costs a
 # pronunciations): 0.3 re-decodes 19% (off-topic 101% -> 83%), 0.2 only 7% (off-topic 94%), as
 # off-topic speech then scores 0.23-0.34 - so 0.3 stays, with the second pass in a worker.
 FALLBACK_BELOW = 0.3
+# Other hearings kept for the scorer: the domain LM's NBEST_HEARINGS best distinct transcripts,
+# looked for among its first NBEST_LOOKED_AT hypotheses (p95 ~50 ms after the reply ends;
+# measured with benchmarks/asr_wer.py, see scoring/hearings.py).
+NBEST_HEARINGS = 3
+NBEST_LOOKED_AT = 20
 # Distance (Euclidean, over the 13 cepstra) from CMN_INIT beyond which the caller's running mean
 # is used: espeak-ng voices stay within ~20, a telephone-like microphone is ~34 away.
 CMN_CARRY_BEYOND = 25.0
@@ -193,6 +202,11 @@ class PocketSphinxRecognizer:
             self.start(DECODER_RATE)
         self._feed(b"", last=True)
         self._started = False
+        # The worker's words are wanted for every reply (an unsure one may take them, a sure one
+        # keeps them as another hearing): it ends its pass while this process ends its own.
+        parallel, self._parallel = self._parallel, None
+        if parallel is not None:
+            parallel.ask()
         decoder = self._decoder
         words = self._end(decoder)
         started_from = self._cmn
@@ -203,18 +217,33 @@ class PocketSphinxRecognizer:
         score = _mean_posterior(words)
         self.last_pass = "grammar" if self._search else "domain" if self._domain else "general"
         self.last_scores, self.last_words = {self.last_pass: score}, {self.last_pass: words}
-        parallel, self._parallel = self._parallel, None
-        if self._second_pass and self._kept and score < self.fallback_below:
-            again = parallel.words() if parallel is not None else None
-            if again is None:  # no worker, or it failed: decode here (the trainee waits longer)
-                again = self._redecode(started_from)
+        unsure = self._second_pass and score < self.fallback_below
+        again = parallel.words() if parallel is not None else None
+        if again is None and unsure and self._kept:  # no worker, or it failed: decode here
+            again = self._redecode(started_from)  # (only an unsure reply: the trainee waits)
+        if again is not None:
             self.last_scores["general"] = _mean_posterior(again)
             self.last_words["general"] = again
-            if self.last_scores["general"] > score:
+            if unsure and self.last_scores["general"] > score:
                 words, self.last_pass = again, "general"
-        elif parallel is not None:
-            parallel.drop()
-        return Transcript(" ".join(w.text for w in words), words)
+        return Transcript(" ".join(w.text for w in words), words, self._also_heard(words))
+
+    def _also_heard(self, chosen: list[Word]) -> tuple[str, ...]:
+        """Other hearings of the reply, for the scorer (scoring/hearings.py): the other LM's
+        words, then the domain LM's next-best hypotheses (the measured setup)."""
+        heard = [" ".join(w.text for w in found) for found in self.last_words.values()]
+        if self._domain is not None and not self._search:
+            best: list[str] = []
+            # (no lattice, e.g. nothing but noise: no N-best at all)
+            for hypothesis in islice(self._domain.nbest() or (), NBEST_LOOKED_AT):
+                text = _clean_text(hypothesis.hypstr)
+                if text not in best:
+                    best.append(text)
+                if len(best) == NBEST_HEARINGS:
+                    break
+            heard += best
+        said = " ".join(w.text for w in chosen)
+        return tuple(dict.fromkeys(text for text in heard if text and text != said))
 
     def _redecode(self, cmn: str) -> list[Word]:
         """The kept audio through the general LM, from the cepstral mean the turn started with."""

@@ -1,14 +1,16 @@
 """PocketSphinx's general LM decoding each reply in a worker process, beside the domain LM.
 
-A reply the domain LM is unsure of is decoded again with the general LM. Done after the reply,
-that pass kept the trainee waiting ~0.3 s per second of speech (`process_raw` holds the GIL, so
-a thread would not help); here it runs while the trainee speaks, on the other core, and the
-answer is ready a few milliseconds after the domain LM's. A worker that dies or hangs costs only
-that: the caller decodes the kept audio itself, as before.
+A reply the domain LM is unsure of is decoded again with the general LM, and every reply keeps
+the general LM's words as another hearing (scoring/hearings.py). Done after the reply, that pass
+kept the trainee waiting ~0.3 s per second of speech (`process_raw` holds the GIL, so a thread
+would not help); here it runs while the trainee speaks, on the other core, and ends its pass
+while the caller ends the domain LM's (~50 ms at the median: the general LM's best path). A
+worker that dies or hangs costs only that: the caller decodes the kept audio of an unsure reply
+itself, as before, and a sure one has no general hearing.
 
 Protocol: the parent writes frames (one kind byte, a 4-byte little-endian length, the payload)
 on the worker's stdin: B(egin) with the cepstral mean to start from, A(udio) 16 kHz 16-bit mono
-PCM, E(nd) with b"1" when it wants the words (one JSON line on stdout) or b"0" to drop them.
+PCM, E(nd) with b"1" when it wants the words (one JSON line on stdout; anything else: none).
 EOF on stdin ends the worker.
 """
 
@@ -40,6 +42,7 @@ class GeneralPass:
         self._child = ChildProcess("simulator.voice.sphinx_worker", [], "PocketSphinx worker")
         self._outbox: queue.Queue[bytes | None] = queue.Queue()
         self._seconds = 0.0  # of audio sent this reply
+        self._asked = False  # this reply's end was sent: its answer is still to read
         self.alive = True
         self._writer = threading.Thread(target=self._write_all, daemon=True,
                                         name="sphinx-worker-writer")
@@ -57,12 +60,17 @@ class GeneralPass:
         self._seconds += len(pcm) / _BYTES_PER_SECOND
         self._send(b"A", pcm)
 
-    def drop(self) -> None:
-        self._send(b"E", b"0")
+    def ask(self) -> None:
+        """End the reply: the worker ends its pass while the caller ends its own."""
+        self._send(b"E", b"1")
+        self._asked = True
 
     def words(self) -> list[Word] | None:
-        """This reply's words; None when the worker failed (it is then closed)."""
-        self._send(b"E", b"1")
+        """This reply's words (asked for, if not yet); None when the worker failed (it is then
+        closed)."""
+        if not self._asked:
+            self.ask()
+        self._asked = False
         line = self._child.reply(ANSWER_WAIT + self._seconds) if self.alive else b""
         try:
             answer = json.loads(line) if line else {}

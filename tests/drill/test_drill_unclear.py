@@ -105,3 +105,22 @@ def test_which_answers_count_in_the_schedule(score, failed, unclear, counts):
     expected = "retry" if counts and not attempt.handled_well else \
         "review" if counts else "new"
     assert next_objection(["a"], history, T0 + timedelta(days=30), 1).reason == expected
+
+
+def test_a_move_heard_another_way_passes_and_says_so(tmp_path):
+    spoken = HeardReplies.heard("and you for your honesty how come you feel that way")
+    console = Console(record=True, width=200, color_system=None)
+    replies = HeardReplies()
+    replies.replies = [Reply(spoken.text, spoken.words, source="wav", also_heard=(
+        "thank you for your honesty how come you feel that way",))]
+    with CallStore.open(tmp_path) as store:
+        result = DrillSession([OBJECTION], store, replies, DrillProspect(console, [OBJECTION]),
+                              DrillOptions(seed=1, rubric=RUBRIC),
+                              on_item=_verdicts(console, RUBRIC, echo=True)).run()
+        saved = store.get_call(store.list_calls()[0].call_id)
+    (item,) = result.items
+    assert "gratitude" not in item.failed
+    assert ('  PASS Thank them for the "no": heard as "thank you for your honesty how come you '
+            'feel that way" (another hearing of your words)') in console.export_text()
+    assert saved.turns[1].extra["also_heard"] == [
+        "thank you for your honesty how come you feel that way"]

@@ -27,7 +27,7 @@ def heard(spoken: str) -> tuple[str, list[Word]]:
 
 def unclear_checks(*replies: str) -> dict[str, str]:
     """{check: verdict} of the checks flagged heard unclearly."""
-    card = score_heard([(*heard(reply), "pocketsphinx") for reply in replies])
+    card = score_heard([(*heard(reply), "pocketsphinx", ()) for reply in replies])
     return {check: result.verdict for check, result in card.checks.items()
             if result.heard == "unclear"}
 
@@ -84,7 +84,7 @@ def test_gratitude_is_judged_on_the_first_reply_only_so_a_later_unsure_word_does
 @pytest.mark.parametrize("engine", ["pocketsphinx", "vosk"])
 def test_the_verdicts_and_score_are_those_of_the_plain_scorer(engine):
     text, words = heard("and~ you for your honesty why~ not")
-    flagged = score_heard([(text, words, engine)])
+    flagged = score_heard([(text, words, engine, ())])
     from simulator.scoring.detect import detect
 
     plain = score_call([detect(text, words)])
@@ -94,7 +94,7 @@ def test_the_verdicts_and_score_are_those_of_the_plain_scorer(engine):
 
 
 def test_in_json_the_verdict_stays_fail_with_a_heard_flag():
-    card = score_heard([(*heard("why~ not"), "pocketsphinx")]).to_json()
+    card = score_heard([(*heard("why~ not"), "pocketsphinx", ())]).to_json()
     assert card["checks"]["how_come_not_why"]["verdict"] == "fail"
     assert card["checks"]["how_come_not_why"]["heard"] == "unclear"
     assert "heard" not in card["checks"]["gratitude"]  # a plain FAIL has no flag
@@ -106,7 +106,7 @@ def test_typed_replies_are_never_heard_unclearly():
     lines = [json.loads(line) for line in (DATA / "replies-dev.jsonl").read_text().splitlines()
              if line.strip()]
     for item in lines:
-        typed = score_heard([(item["text"], [], None)]).to_json()
+        typed = score_heard([(item["text"], [], None, ())]).to_json()
         assert typed == score_text(item["text"]).to_json()
 
 

@@ -24,7 +24,7 @@ UNSURE_THANKS = "and~ you for your honesty how come you feel that way"
 
 def card_of(spoken: str) -> tuple[dict, str]:
     text, words = heard(spoken)
-    return score_heard([(text, words, "pocketsphinx")], RUBRIC).to_json(), text
+    return score_heard([(text, words, "pocketsphinx", ())], RUBRIC).to_json(), text
 
 
 @pytest.mark.parametrize(("spoken", "first", "unclear"), [

@@ -22,10 +22,11 @@ WHEN = "2025-03-01T09:30:00.125Z"
 
 
 def spoken_call(call_id: str, heard: str, mode: str = "mic", outcome: str | None = "hung_up",
-                conf: float = 0.9) -> CallRecord:
-    """A finished spoken call: the prospect's no, then one reply heard as `heard`."""
+                conf: float = 0.9, also_heard: tuple[str, ...] = ()) -> CallRecord:
+    """A finished spoken call: the prospect's no, then one reply heard as `heard` (and as
+    `also_heard`)."""
     words = [Word(w, 0.1 * i, 0.1 * i + 0.1, conf) for i, w in enumerate(heard.split())]
-    card = score_heard([(heard, words, "pocketsphinx")]).to_json()
+    card = score_heard([(heard, words, "pocketsphinx", also_heard)]).to_json()
     return CallRecord(
         call_id=call_id, persona="covered-carl", persona_name="Carl Jensen", mode=mode,
         started_at=WHEN, ended_at=WHEN if outcome else None, outcome=outcome,
@@ -35,7 +36,8 @@ def spoken_call(call_id: str, heard: str, mode: str = "mic", outcome: str | None
         turns=[TurnRecord(0, "prospect", "Not interested.", WHEN, WHEN),
                TurnRecord(1, "trainee", heard, WHEN, WHEN, words=words,
                           extra={"delay": 0.5, "duration": 2.0, "source": "mic",
-                                 "engine": "pocketsphinx"})])
+                                 "engine": "pocketsphinx"}
+                          | ({"also_heard": list(also_heard)} if also_heard else {}))])
 
 
 @pytest.fixture
@@ -45,7 +47,9 @@ def data_dir(tmp_path):
                             spoken_call("typed-1", "thanks how come", mode="text"),
                             spoken_call("drill-1", "thanks how come", mode="drill"),
                             spoken_call("live-1", "thanks", outcome=None),
-                            spoken_call("unsure-1", "why not", conf=0.1)])
+                            spoken_call("unsure-1", "why not", conf=0.1),
+                            spoken_call("also-1", "and you how come",
+                                        also_heard=("thank you how come", "and you"))])
     return tmp_path
 
 
@@ -239,6 +243,13 @@ def test_a_real_spoken_call_corrected_scores_again(tmp_path, speech):
     call = json.loads(done.stdout)
     heard = next(t for t in call["turns"] if t["speaker"] == "trainee")
     assert heard["extra"]["engine"] == "pocketsphinx"
+    others = heard["extra"]["also_heard"]  # kept, so scoring the call again gives its card
+    assert others and all(isinstance(text, str) and text != heard["text"] for text in others)
+    with CallStore.open(data) as store:
+        record = store.get_call(call["call_id"])
+    from simulator.scoring.rubric import load_rubric
+    from simulator.session.revision import rescored
+    assert rescored(record, [], load_rubric(None, data))[1] == record.scorecard
     better = (f"{SAID} Would you mind if I called you next week, or would you rather I never "
               "contacted you again?")
     result = invoke("correct", call["call_id"][:12], "--turn", "1", better, data_dir=data)
@@ -252,3 +263,24 @@ def test_a_real_spoken_call_corrected_scores_again(tmp_path, speech):
     moves = ("gratitude", "explore_issues", "permission_close", "opt_out")
     assert {c: after.scorecard["checks"][c]["verdict"] for c in moves} == dict.fromkeys(
         moves, "pass")
+
+
+def test_thanks_heard_another_way_pass_and_a_correction_replaces_the_hearings(data_dir,
+                                                                             tmp_path):
+    call = saved(data_dir, "also-1")
+    gratitude = call.scorecard["checks"]["gratitude"]
+    assert (gratitude["verdict"], gratitude["heard"]) == ("pass", "also heard")
+    assert gratitude["evidence"] == [{"text": "thank you", "heard": "thank you how come"}]
+    shown = invoke("show", "also-1", data_dir=data_dir)
+    assert shown.exit_code == 0, shown.output
+    assert '│ Heard as: "thank you how come" (another hearing │' in shown.stdout
+    page = tmp_path / "call.html"
+    assert invoke("report", "also-1", "--html", str(page), data_dir=data_dir).exit_code == 0
+    assert ('<b>Heard as:</b> <span class="heard">&ldquo;thank you how come&rdquo;</span> '
+            "(another hearing of your words)") in page.read_text()
+    result = invoke("correct", "also-1", "--turn", "1", "Okay. How come?", data_dir=data_dir)
+    assert result.exit_code == 0, result.output
+    reply = saved(data_dir, "also-1").turns[1]
+    assert "also_heard" not in reply.extra  # what the rep says they said was heard once
+    assert reply.extra["earlier"][0]["also_heard"] == ["thank you how come", "and you"]
+    assert saved(data_dir, "also-1").scorecard["checks"]["gratitude"]["verdict"] == "fail"

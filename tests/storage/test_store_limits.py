@@ -33,6 +33,12 @@ REFUSED = [  # what is tried on a store holding one call {c} with turn 0 -> the 
      f"call record: turn 1 text {SURROGATE}"),
     (lambda s, c: s.add_turn(c, TurnRecord(1, "trainee", "hi", extra=nested(40))),
      "call record: turn 1 extra nests deeper than 32 levels"),
+    (lambda s, c: s.add_turn(c, TurnRecord(1, "trainee", "hi", extra={"also_heard": "hi"})),
+     "call record: turn 1 extra.also_heard must be a list of texts (the recognizer's other "
+     "hearings of the reply)"),
+    (lambda s, c: s.add_turn(c, TurnRecord(1, "trainee", "hi", extra={"also_heard": [1]})),
+     "call record: turn 1 extra.also_heard must be a list of texts (the recognizer's other "
+     "hearings of the reply)"),
     (lambda s, c: s.finish_call(c, "hung_up", score=TOO_BIG),
      f"call record: score must be {RANGE}"),
     (lambda s, c: s.finish_call(c, "hung_up", {"score": TOO_BIG}),  # the score column's default

@@ -127,3 +127,32 @@ def test_chunks_cut_between_the_bytes_of_a_sample_decode_the_same():
     for at in range(0, len(pcm), 961):  # an odd step: most chunks end half-way into a sample
         recognizer.accept(pcm[at:at + 961])
     assert recognizer.finish() == even
+
+
+def test_other_hearings_are_distinct_texts_other_than_the_transcript(sales_model, speech):
+    """The other LM's words, then the domain LM's next-best transcripts, for the scorer."""
+    from simulator.session.engines import VoiceSettings
+    from simulator.voice import asr_sphinx
+    from simulator.voice.wavio import concat, silence
+
+    voice = VoiceSettings(rate=175, pitch=50, gender="female", variant="en-us+f2")
+    audio = concat(silence(0.3), speech("Understood, thanks. What issues are you facing with "
+                                        "dispatch?", voice), silence(0.3))
+    heard = []
+    for _ in range(2):
+        recognizer = PocketSphinxRecognizer(domain=sales_model)
+        transcript, _ = decode(recognizer, audio.pcm, audio.rate)
+        heard.append((transcript.text, transcript.also_heard))
+        others = transcript.also_heard
+        assert others and all(isinstance(text, str) and text for text in others)
+        assert transcript.text not in others and len(set(others)) == len(others)
+        assert len(others) <= 1 + asr_sphinx.NBEST_HEARINGS
+        general = " ".join(w.text for w in recognizer.last_words["general"])
+        assert general == transcript.text or others[0] == general
+    assert heard[0] == heard[1]  # the same reply always gives the same hearings
+
+
+def test_a_grammar_has_no_other_hearings():
+    transcript, _ = decode(PocketSphinxRecognizer(grammar=GRAMMAR),
+                           *golden("en_thank_you_how_come"))
+    assert transcript.text and transcript.also_heard == ()

@@ -149,3 +149,10 @@ def test_a_damaged_sales_model_means_the_general_model_and_a_notice(tmp_path, sp
         f"mishears more")
     transcript, _ = decode(recognizer, *spoken(SALES))
     assert recognizer.last_pass == "general" and transcript.text
+
+
+def test_a_reply_with_no_audio_has_no_words_and_no_other_hearings(sales_model):
+    recognizer = PocketSphinxRecognizer(domain=sales_model)
+    recognizer.start(16000)
+    transcript = recognizer.finish()
+    assert (transcript.text, transcript.words, transcript.also_heard) == ("", [], ())

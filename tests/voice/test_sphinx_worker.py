@@ -53,13 +53,38 @@ def test_the_second_pass_runs_in_a_worker_and_hears_the_same(sales_model, clips,
     assert sphinx_worker.general_pass() is worker  # one worker serves reply after reply
 
 
-def test_a_sure_reply_drops_the_workers_words_and_the_next_one_stays_in_step(
-        sales_model, clips, in_process):
+@pytest.fixture(scope="module")
+def sales_in_process(sales_model, clips):
+    """What the general LM hears of the sales reply in this process, with no worker."""
+    original = asr_sphinx.general_pass
+    asr_sphinx.general_pass = lambda: None
+    try:
+        recognizer = PocketSphinxRecognizer(domain=sales_model, fallback_below=1.01)
+        decode(recognizer, *clips["sales"])
+    finally:
+        asr_sphinx.general_pass = original
+    return recognizer.last_words["general"]
+
+
+def test_a_sure_reply_keeps_its_words_with_the_workers_as_another_hearing(
+        sales_model, clips, in_process, sales_in_process):
     recognizer = PocketSphinxRecognizer(domain=sales_model)
-    decode(recognizer, *clips["sales"])
-    assert recognizer.last_pass == "domain" and "general" not in recognizer.last_scores
-    decode(recognizer, *clips["off-topic"])
+    transcript, _ = decode(recognizer, *clips["sales"])
+    assert recognizer.last_pass == "domain"
+    assert transcript.words == recognizer.last_words["domain"]
+    assert recognizer.last_words["general"] == sales_in_process
+    general = " ".join(w.text for w in sales_in_process)
+    assert transcript.also_heard[0] == general != transcript.text
+    decode(recognizer, *clips["off-topic"])  # and the next reply stays in step
     assert recognizer.last_words["general"] == in_process
+
+
+def test_with_no_worker_a_sure_reply_is_not_decoded_again(sales_model, clips, monkeypatch):
+    monkeypatch.setattr(asr_sphinx, "general_pass", lambda: None)
+    recognizer = PocketSphinxRecognizer(domain=sales_model)
+    transcript, _ = decode(recognizer, *clips["sales"])
+    assert recognizer.last_pass == "domain" and "general" not in recognizer.last_scores
+    assert transcript.also_heard  # the domain LM's next-best hypotheses only
 
 
 def test_an_abandoned_reply_does_not_leak_into_the_next(sales_model, clips, in_process):
