@@ -252,10 +252,11 @@ def scorecard_section(card: Mapping[str, Any] | None, titles: Mapping[str, str])
             advice += f'<br><b>Try:</b> <span class="try">{esc(result["rewrite"])}</span>'
         quotes = [f"&ldquo;{esc(item.get('text'))}&rdquo;" for item in
                   (result.get("evidence") or [])[:3] if isinstance(item, dict)]
-        if quotes and not also_heard_quotes(result):
+        heard = also_heard_quotes(result)  # the quotes are of another hearing, not what was said
+        if quotes and not heard:
             cls = "said" if verdict == "fail" else "muted"
             advice += f'<br><b>You said:</b> <span class="{cls}">{", ".join(quotes)}</span>'
-        advice += also_heard_quotes(result)
+        advice += heard
         rows.append([esc(titles.get(check, check)), verdict_cell(result, verdict_html(verdict)),
                      advice])
     return ('<section id="scorecard"><h2>Scorecard <span class="score">'

@@ -22,7 +22,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from simulator.scoring.rubric import Rubric
-from simulator.scoring.scorer import FIRST_REPLY_ONLY, CheckResult, Scorecard, recount_score
+from simulator.scoring.scorer import (
+    FIRST_REPLY_ONLY,
+    CheckResult,
+    OtherWording,
+    Scorecard,
+    recount_score,
+)
 
 ALSO_HEARD = "also heard"
 # The checks a move passes, and their verdict for want of it (words misheard, maybe): a how-come
@@ -38,7 +44,7 @@ def mark_also_heard(card: Scorecard, texts: Sequence[str],
     has the move; `hearings[t]` are the other hearings of `texts[t]` (none for a typed reply)."""
     if not any(hearings):
         return card
-    calls = _OtherCalls(texts, hearings, rubric)
+    calls = _Hearings(texts, hearings, rubric)
     multi = len(texts) > 1
     for check, wanting in MOVE_CHECKS.items():
         if card.checks[check].verdict != wanting:
@@ -55,32 +61,18 @@ def mark_also_heard(card: Scorecard, texts: Sequence[str],
     return recount_score(card, rubric)
 
 
-class _OtherCalls:
-    """The call scored again with one reply heard another way, each way scored once."""
+class _Hearings:
+    """The hearings of each reply that a move check may take (the first few real texts)."""
 
     def __init__(self, texts: Sequence[str], hearings: Sequence[Sequence[str]], rubric: Rubric):
-        from simulator.scoring.detect import detect
-
-        self.rubric = rubric
-        self.detections = [detect(text, None, rubric) for text in texts]
         self.hearings = [[h for h in list(others)[:MOST_HEARINGS] if isinstance(h, str)
                           and h.strip()] for others in hearings]
-        self._cards: dict[tuple[int, str], Scorecard] = {}
+        self._wordings = OtherWording(texts, rubric)
 
     def passing(self, check: str, turn: int) -> tuple[int, str, CheckResult] | None:
         """(turn, hearing, result) of the first hearing of reply `turn` that passes `check`."""
         for heard in self.hearings[turn] if turn < len(self.hearings) else ():
-            result = self._card(turn, heard).checks[check]
+            result = self._wordings.card(turn, heard).checks[check]
             if result.verdict == "pass":
                 return turn, heard, result
         return None
-
-    def _card(self, turn: int, heard: str) -> Scorecard:
-        from simulator.scoring.detect import detect
-        from simulator.scoring.scorer import score_call
-
-        if (turn, heard) not in self._cards:
-            replies = list(self.detections)
-            replies[turn] = detect(heard, None, self.rubric)
-            self._cards[turn, heard] = score_call(replies, self.rubric)
-        return self._cards[turn, heard]

@@ -114,6 +114,26 @@ def score_call(turns: Sequence[Detections], rubric: Rubric | None = None,
     return Scorecard(_score(results, rubric), results)
 
 
+class OtherWording:
+    """A call scored again with one reply worded another way (a reply heard differently); each
+    wording is scored once, and the call's own replies are detected when first needed."""
+
+    def __init__(self, texts: Sequence[str], rubric: Rubric):
+        self.texts, self.rubric = list(texts), rubric
+        self._detections: list[Detections] | None = None
+        self._cards: dict[tuple[int, str], Scorecard] = {}
+
+    def card(self, turn: int, text: str) -> Scorecard:
+        """The call's scorecard with reply `turn` reading `text`."""
+        if (turn, text) not in self._cards:
+            if self._detections is None:
+                self._detections = [detect(reply, None, self.rubric) for reply in self.texts]
+            detections = list(self._detections)
+            detections[turn] = detect(text, None, self.rubric)
+            self._cards[turn, text] = score_call(detections, self.rubric)
+        return self._cards[turn, text]
+
+
 def recount_score(card: Scorecard, rubric: Rubric) -> Scorecard:
     """`card` with its score worked out again from its verdicts (after one was changed)."""
     card.score = _score(card.checks, rubric)

@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from simulator.scoring.rubric import Rubric
-from simulator.scoring.scorer import FIRST_REPLY_ONLY, Scorecard
+from simulator.scoring.scorer import FIRST_REPLY_ONLY, OtherWording, Scorecard
 from simulator.scoring.spellings import ANY_WORD, forms_with, phrase_forms
 
 UNCLEAR = "unclear"
@@ -75,8 +75,7 @@ class _Replies:
     def __init__(self, texts: Sequence[str], unsure: Sequence[Sequence[Span]], rubric: Rubric):
         self.texts, self.rubric = list(texts), rubric
         self.words = [_words(text, spans) for text, spans in zip(texts, unsure, strict=True)]
-        self._detections: list | None = None
-        self._cards: dict[tuple[int, str], Scorecard] = {}
+        self._wordings = OtherWording(texts, rubric)
 
     def passes_without(self, check: str, turn: int, evidence: Span) -> bool:
         """Whether `check` stops failing with an unsure stretch in `evidence` left out or heard
@@ -140,16 +139,7 @@ class _Replies:
                                          text[spans[last][1]:].lstrip()) if part)
 
     def _passes(self, check: str, turn: int, text: str) -> bool:
-        from simulator.scoring.detect import detect
-        from simulator.scoring.scorer import score_call
-
-        if (turn, text) not in self._cards:
-            if self._detections is None:
-                self._detections = [detect(reply, None, self.rubric) for reply in self.texts]
-            detections = list(self._detections)
-            detections[turn] = detect(text, None, self.rubric)
-            self._cards[turn, text] = score_call(detections, self.rubric)
-        return self._cards[turn, text].checks[check].verdict != "fail"
+        return self._wordings.card(turn, text).checks[check].verdict != "fail"
 
 
 def _words(text: str, unsure: Sequence[Span]) -> tuple[list[Span], list[str], list[bool]]:
