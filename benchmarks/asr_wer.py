@@ -252,13 +252,14 @@ def decode_calls(clips: list[Clip], domain, cache: Path, both: bool,
         transcript = recognizer.finish()
         heard = transcript.text
         total = time.perf_counter() - began
+        hearings = transcript.hearings()  # (a sure reply's general LM words: read as a call does)
         general = recognizer.general_seconds
         words = recognizer.last_words
         results.append(Passes(
             clip, {name: " ".join(w.text for w in found) for name, found in words.items()}
             | {"chosen": heard}, dict(recognizer.last_scores),
             {"domain": total - general, "general": general, "chosen": total},
-            len(pcm) / 2 / rate, both, tuple(transcript.also_heard)))
+            len(pcm) / 2 / rate, both, hearings))
     return results
 
 
@@ -341,6 +342,20 @@ def agreement(results: list[Passes], engine: str, threshold: float) -> None:
         print(f"  {label:<28}{row:<11} vs typed {same / total:6.1%}   vs labels "
               f"{right / total:6.1%}   (typed vs labels {typed_right / total:6.1%}, "
               f"{total} verdicts)")
+
+
+def labelled_wer(results: list[Passes], engine: str, threshold: float) -> None:
+    """WER of what `engine` heard against the typed reply's words, by voice, set and in all."""
+    from simulator.voice.domain_lm.text import words_of
+
+    pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for passes in results:
+        pair = (" ".join(words_of(passes.clip.text)), chosen(passes, engine, threshold)[0])
+        for row in (passes.clip.voice, passes.clip.kind.removeprefix("labelled:"), "all"):
+            pairs[row].append(pair)
+    rows = [*VOICES[:4], *(path.stem.removeprefix("replies-") for path in LABELLED), "all"]
+    print(f"  {engine:<28}" + "  ".join(f"{row} {wer(pairs[row]):.1%}" for row in rows
+                                        if row in pairs))
 
 
 def calibrate(cache: Path) -> None:
@@ -445,6 +460,10 @@ def main() -> None:
         results = decode_calls(labelled, domain, args.cache, both=False)
         for engine in ("domain", "domain+fallback", "domain+fallback+also heard"):
             agreement(results, engine, threshold)
+        print("\nword error rate of the labelled replies (other writers' phrasings, never in the "
+              "LM's corpus):")
+        for engine in ("domain", "domain+fallback"):
+            labelled_wer(results, engine, threshold)
 
 
 if __name__ == "__main__":

@@ -177,12 +177,13 @@ def main() -> None:
             opened.append(sink.last_first_sample_at - turn_done)
             first_sample.append(sink.last_first_sample_at - turn_done + recognizer.final
                                 + scoring[-1] + synthesis[-1])
+        transcript.hearings()  # a sure reply's general LM words: read once the prospect speaks
     print(f"turn latency over {args.replies} synthesized replies, {recognizer.inner.name}:")
     row("end-of-turn wait (configured silence 0.6 s)", waits)
     row("recognition finalization (any second pass included)", finals)
     print(f"  replies the sales LM was unsure of (the general LM's words may be taken): "
-          f"{second_passes}/{args.replies}; every reply waits for the general LM's words, "
-          "kept as another hearing")
+          f"{second_passes}/{args.replies} (they wait for the general LM's words; a sure "
+          "reply's are read once the prospect speaks, as another hearing)")
     row("scoring and dialog", scoring)
     row("prospect speech (cached, pre-rendered)", synthesis)
     row("prospect speech rendered cold (not on the turn)", cold)

@@ -202,10 +202,11 @@ class DrillSession:
               said: tuple[str, str], prospect_seconds: float) -> DrillItem:
         rubric = self.options.rubric
         detections = detect(reply.text, reply.words, rubric)
+        hearings = reply.hearings()  # the verdict is shown now: every hearing is waited for
         # Judged on what the item asks for: an opening is not failed for not closing.
         engine = getattr(getattr(self.trainee, "recognizer", None), "name", None)
         card = mark_heard(score_reply(detections, objection.stage, rubric),
-                          [(reply.text, reply.words, engine, reply.also_heard)], rubric).to_json()
+                          [(reply.text, reply.words, engine, hearings)], rubric).to_json()
         record = self.store.start_call(objection.persona, objection.persona_name, self.seed,
                                        self.options.trainee, self.workshop, "drill")
         self.store.add_turn(record.call_id, TurnRecord(
@@ -217,8 +218,8 @@ class DrillSession:
                                                ("source", reply.source)) if value is not None}
         if reply.words and engine:
             audio["engine"] = engine  # whose confidence scale the words carry
-        if reply.also_heard:
-            audio["also_heard"] = list(reply.also_heard)
+        if hearings:
+            audio["also_heard"] = list(hearings)
         self.store.add_turn(record.call_id, TurnRecord(
             1, "trainee", reply.text, started_at=now, ended_at=now,
             detections=sorted(detections.names), words=list(reply.words), extra=audio))

@@ -12,7 +12,7 @@ import contextlib
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from simulator.dialog.engine import DialogState, end_call, open_call, step
 from simulator.dialog.persona import Persona
@@ -44,6 +44,7 @@ class _Progress:
     turns: int = 0
     detections: list[Detections] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)
+    reply_turns: list[int] = field(default_factory=list)  # the turn each reply was saved as
     prospect_seconds: float = 0.0
 
 
@@ -103,13 +104,27 @@ class CallSession:
             detections = detect(reply.text, reply.words, self.options.rubric)
             self._progress.detections.append(detections)
             self._progress.replies.append(reply)
+            self._progress.reply_turns.append(self._progress.turns)
             reaction = step(self.persona, state, reply.text, detections.names)
             self._save("trainee", reply.text, reaction.new_state.state, sorted(detections.names),
                        reply)
             state = reaction.new_state
             if reaction.prospect_line:
                 self._prospect_says(reaction.prospect_line, state)
+            self._settle_hearings()
         return state
+
+    def _settle_hearings(self) -> None:
+        """Hearings of a reply still coming when it was saved (a slower recognizer pass, not
+        waited for while the trainee waits for the prospect) are added to its turn now."""
+        progress = self._progress
+        for at, reply in enumerate(progress.replies):
+            if reply.pending_hearings is None:
+                continue
+            heard = reply.hearings()
+            progress.replies[at] = replace(reply, also_heard=heard, pending_hearings=None)
+            if heard != reply.also_heard:
+                self.store.set_hearings(self.call_id, progress.reply_turns[at], list(heard))
 
     def _trainee_hung_up(self, state: DialogState) -> str:
         reaction = end_call(self.persona, state)
@@ -164,6 +179,7 @@ class CallSession:
         return getattr(getattr(self.trainee, "recognizer", None), "name", None)
 
     def _finish(self, outcome: str) -> CallRecord:
+        self._settle_hearings()
         progress = self._progress
         heard = [(reply.text, reply.words, self._engine(), reply.also_heard)
                  for reply in progress.replies]

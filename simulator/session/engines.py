@@ -6,7 +6,7 @@ trainee-side engines, printed text and synthesized speech are prospect-side engi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -29,7 +29,8 @@ class Reply:
     `delay` is seconds from the end of the prospect's line to the first word, when known;
     `duration` is the seconds of speech in the reply, when known.
     `audio` is what the trainee said, as heard (spoken replies only), kept for recordings.
-    `also_heard` are the recognizer's other hearings of it (Transcript.also_heard).
+    `also_heard` are the recognizer's other hearings of it and `pending_hearings` the rest of
+    them to wait for (as in Transcript): `hearings()` has them all.
     """
 
     text: str
@@ -39,6 +40,11 @@ class Reply:
     source: str = "text"
     audio: Audio | None = None
     also_heard: tuple[str, ...] = ()
+    pending_hearings: Callable[[], tuple[str, ...]] | None = field(default=None, compare=False,
+                                                                   repr=False)
+
+    def hearings(self) -> tuple[str, ...]:
+        return self.pending_hearings() if self.pending_hearings else self.also_heard
 
 
 @dataclass(frozen=True)
@@ -66,11 +72,18 @@ class Audio:
 @dataclass
 class Transcript:
     """A reply as recognized; `also_heard`: other hearings of the same audio, most likely
-    first (a move found only there still counts: scoring/hearings.py)."""
+    first (a move found only there still counts: scoring/hearings.py). A slower pass's hearings
+    may still be coming: then `pending_hearings` waits for them and returns every hearing, and
+    is called once the trainee's wait for the prospect is over (`hearings()` does that now)."""
 
     text: str
     words: list[Word] = field(default_factory=list)
     also_heard: tuple[str, ...] = ()
+    pending_hearings: Callable[[], tuple[str, ...]] | None = field(default=None, compare=False,
+                                                                   repr=False)
+
+    def hearings(self) -> tuple[str, ...]:
+        return self.pending_hearings() if self.pending_hearings else self.also_heard
 
 
 class Recognizer(Protocol):

@@ -7,7 +7,7 @@ corrected by hand (`callsim correct`) is never overwritten: the rep's word beats
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from simulator.errors import NoRecordingError
 from simulator.scoring.rubric import Rubric
@@ -107,7 +107,8 @@ def transcribe(recognizer: Recognizer, audio: Audio) -> Transcript:
     recognizer.start(audio.rate)
     for at in range(0, len(audio.pcm), step):
         recognizer.accept(audio.pcm[at:at + step])
-    return recognizer.finish()
+    transcript = recognizer.finish()
+    return replace(transcript, also_heard=transcript.hearings(), pending_hearings=None)
 
 
 def _score(score: int | None) -> str:

@@ -80,7 +80,8 @@ class SpokenReplies:
                 return Reply(transcript.text.strip(), tuple(transcript.words),
                              delay=captured.speech_start, duration=captured.duration,
                              source=self.source_name, audio=captured.audio,
-                             also_heard=tuple(transcript.also_heard))
+                             also_heard=tuple(transcript.also_heard),
+                             pending_hearings=transcript.pending_hearings)
         return None
 
     def close(self) -> None:

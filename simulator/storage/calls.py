@@ -6,6 +6,7 @@ one laptop, a report running during a call) can share the file.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -124,6 +125,22 @@ class CallStore:
             conn.execute(f"INSERT INTO turns (call_id, {TURN_COLUMNS}) VALUES (?{',?' * 9})", row)
 
         self._write(insert)
+
+    def set_hearings(self, call_id: str, index: int, also_heard: list[str]) -> None:
+        """Set a saved reply's other hearings (extra.also_heard): a recognizer pass that was not
+        waited for while the trainee waited for the prospect may finish after the turn is saved."""
+        where = f"call {call_id} turn {index}"
+
+        def update(conn: sqlite3.Connection) -> None:
+            row = conn.execute("SELECT extra FROM turns WHERE call_id = ? AND idx = ?",
+                               (call_id, index)).fetchone()
+            if row is None:
+                raise StorageError(f"{where} is not saved, so its hearings cannot be added")
+            extra = {**json.loads(row[0]), "also_heard": list(also_heard)}
+            conn.execute("UPDATE turns SET extra = ? WHERE call_id = ? AND idx = ?",
+                         (json_text(extra, f"{where} extra"), call_id, index))
+
+        self._write(update)
 
     def finish_call(
         self,

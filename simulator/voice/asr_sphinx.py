@@ -8,10 +8,12 @@ it is more confident. That second pass runs in a worker process while the traine
 (sphinx_worker.py), so it costs no waiting; without a worker the kept audio is decoded here.
 Its words, and the domain LM's next-best transcripts, go with every transcript as other
 hearings (Transcript.also_heard): a move found only there still counts (scoring/hearings.py).
+Only an unsure reply waits for the worker's words; a sure one's are read once the prospect is
+answering (Transcript.pending_hearings), so they cost the trainee no wait.
 
 PocketSphinx does badly on audio with exact digital silence (synthetic speech, WAV replies):
 its feature normalisation is thrown by frames of zeros. A low, seeded noise floor mixed in before
-decoding fixes most of that (see benchmarks/asr_wer.py for the measured effect).
+decoding fixes most of that (noise_floor.py).
 
 Its cepstral mean (CMN) is held for a whole reply (PocketSphinx updates it at the end), starting
 from a fixed estimate calibrated on espeak-ng speech. A recognizer serves one call and keeps a
@@ -29,6 +31,7 @@ from itertools import islice
 
 from simulator.errors import require
 from simulator.session.engines import Transcript, Word
+from simulator.voice.noise_floor import NOISE_FLOOR_DB, NoiseFloor
 from simulator.voice.sphinx_decoders import (
     CMN_INIT,
     DECODER_RATE,
@@ -42,10 +45,6 @@ from simulator.voice.sphinx_decoders import (
 )
 from simulator.voice.sphinx_worker import general_pass
 
-NOISE_FLOOR_DB = 25.0  # noise this far below the speech level
-NOMINAL_SPEECH_DBFS = -26.0  # assumed level until speech has been heard
-VOICED_DBFS = -50.0  # 10 ms frames louder than this count towards the speech level
-NOISE_SEED = 20240611
 PARTIAL_EVERY = 0.2  # seconds of audio between partial hypotheses (each costs a backtrace)
 # Below this mean word posterior the domain LM's transcript is doubted and the general LM tries
 # too. Tuned on benchmarks/asr_wer.py's own dev set (--tune): 0.3 re-decodes 18% of its replies
@@ -65,53 +64,6 @@ NBEST_LOOKED_AT = 20
 CMN_CARRY_BEYOND = 25.0
 
 _open: set[int] = set()  # ids of decoders inside an utterance (an abandoned turn leaves one)
-
-
-class NoiseFloor:
-    """Seeded Gaussian noise `below_db` under the running speech level, 10 ms at a time.
-
-    Works on whole 10 ms frames carried across calls, so the output does not depend on how the
-    audio was chunked: the same reply always decodes the same way.
-    """
-
-    FRAME = DECODER_RATE // 100
-
-    def __init__(self, below_db: float = NOISE_FLOOR_DB, seed: int = NOISE_SEED):
-        np = require("numpy")
-        self._np = np
-        self._gain = 10 ** (-below_db / 20)
-        self._rng = np.random.default_rng(seed)
-        self._held = np.zeros(0, dtype=np.float32)
-        self._voiced_energy = 0
-        self._voiced_frames = 0
-
-    def process(self, samples, last: bool = False):
-        np = self._np
-        samples = np.concatenate([self._held, samples])
-        whole = len(samples) if last else len(samples) - len(samples) % self.FRAME
-        self._held, samples = samples[whole:], samples[:whole]
-        if not whole:
-            return samples
-        level = self._levels(samples)
-        noise = self._rng.standard_normal(whole).astype(np.float32)
-        scale = (np.repeat(level, self.FRAME)[:whole] * self._gain).astype(np.float32)
-        return samples.astype(np.float32) + noise * scale
-
-    def _levels(self, samples):
-        """Per-frame speech level: RMS over the voiced frames so far (a nominal level before).
-
-        Energies are summed as integers so the sums do not depend on where chunks were cut.
-        """
-        np = self._np
-        padded = np.pad(samples, (0, -len(samples) % self.FRAME))
-        energy = np.rint((padded.reshape(-1, self.FRAME).astype(np.float64) ** 2).mean(axis=1))
-        energy = energy.astype(np.int64)
-        voiced = energy > int((32768 * 10 ** (VOICED_DBFS / 20)) ** 2)
-        sums = self._voiced_energy + np.cumsum(np.where(voiced, energy, 0))
-        counts = self._voiced_frames + np.cumsum(voiced)
-        self._voiced_energy, self._voiced_frames = int(sums[-1]), int(counts[-1])
-        nominal = (32768 * 10 ** (NOMINAL_SPEECH_DBFS / 20)) ** 2
-        return np.sqrt(np.where(counts > 0, sums / np.maximum(counts, 1), nominal))
 
 
 class PocketSphinxRecognizer:
@@ -205,8 +157,7 @@ class PocketSphinxRecognizer:
         # The worker's words are wanted for every reply (an unsure one may take them, a sure one
         # keeps them as another hearing): it ends its pass while this process ends its own.
         parallel, self._parallel = self._parallel, None
-        if parallel is not None:
-            parallel.ask()
+        ticket = parallel.ask() if parallel is not None else None
         decoder = self._decoder
         words = self._end(decoder)
         started_from = self._cmn
@@ -217,33 +168,40 @@ class PocketSphinxRecognizer:
         score = _mean_posterior(words)
         self.last_pass = "grammar" if self._search else "domain" if self._domain else "general"
         self.last_scores, self.last_words = {self.last_pass: score}, {self.last_pass: words}
-        unsure = self._second_pass and score < self.fallback_below
-        again = parallel.words() if parallel is not None else None
-        if again is None and unsure and self._kept:  # no worker, or it failed: decode here
-            again = self._redecode(started_from)  # (only an unsure reply: the trainee waits)
+        best = self._next_best()
+        said = " ".join(w.text for w in words)
+        if not (self._second_pass and score < self.fallback_below):
+            if parallel is None:
+                return Transcript(said, words, _hearings(said, best))
+            # A sure reply keeps the domain LM's words: the worker's are only another hearing,
+            # read once the trainee's wait is over (Transcript.pending_hearings).
+            return Transcript(said, words, _hearings(said, best), _Later(
+                parallel, ticket, said, best, self.last_scores, self.last_words).hearings)
+        again = parallel.words(ticket) if parallel is not None else None
+        if again is None and self._kept:  # no worker, or it failed: decode here
+            again = self._redecode(started_from)
         if again is not None:
             self.last_scores["general"] = _mean_posterior(again)
             self.last_words["general"] = again
-            if unsure and self.last_scores["general"] > score:
+            if self.last_scores["general"] > score:
                 words, self.last_pass = again, "general"
-        return Transcript(" ".join(w.text for w in words), words, self._also_heard(words))
+        said = " ".join(w.text for w in words)
+        others = [" ".join(w.text for w in found) for found in self.last_words.values()]
+        return Transcript(said, words, _hearings(said, [*others, *best]))
 
-    def _also_heard(self, chosen: list[Word]) -> tuple[str, ...]:
-        """Other hearings of the reply, for the scorer (scoring/hearings.py): the other LM's
-        words, then the domain LM's next-best hypotheses (the measured setup)."""
-        heard = [" ".join(w.text for w in found) for found in self.last_words.values()]
-        if self._domain is not None and not self._search:
-            best: list[str] = []
-            # (no lattice, e.g. nothing but noise: no N-best at all)
-            for hypothesis in islice(self._domain.nbest() or (), NBEST_LOOKED_AT):
-                text = _clean_text(hypothesis.hypstr)
-                if text not in best:
-                    best.append(text)
-                if len(best) == NBEST_HEARINGS:
-                    break
-            heard += best
-        said = " ".join(w.text for w in chosen)
-        return tuple(dict.fromkeys(text for text in heard if text and text != said))
+    def _next_best(self) -> list[str]:
+        """The domain LM's NBEST_HEARINGS best distinct transcripts of the reply just ended."""
+        best: list[str] = []
+        if self._domain is None or self._search:
+            return best
+        # (no lattice, e.g. nothing but noise: no N-best at all)
+        for hypothesis in islice(self._domain.nbest() or (), NBEST_LOOKED_AT):
+            text = _clean_text(hypothesis.hypstr)
+            if text not in best:
+                best.append(text)
+            if len(best) == NBEST_HEARINGS:
+                break
+        return best
 
     def _redecode(self, cmn: str) -> list[Word]:
         """The kept audio through the general LM, from the cepstral mean the turn started with."""
@@ -280,6 +238,35 @@ class PocketSphinxRecognizer:
             self._kept.append(data)
             if self._parallel is not None:
                 self._parallel.feed(data)
+
+
+class _Later:
+    """A sure reply's other hearings once the worker's words are in: theirs first (as for an
+    unsure reply), then the domain LM's next best. Read once; a failed worker leaves the next
+    best only."""
+
+    def __init__(self, parallel, ticket: int, said: str, best: list[str],
+                 scores: dict[str, float], found: dict[str, list[Word]]):
+        self._parallel, self._ticket, self._said, self._best = parallel, ticket, said, best
+        self._scores, self._found = scores, found  # that reply's: the benchmark reads them
+        self._heard: tuple[str, ...] | None = None
+
+    def hearings(self) -> tuple[str, ...]:
+        if self._heard is None:
+            general = self._parallel.words(self._ticket)
+            others = []
+            if general is not None:
+                self._scores["general"], self._found["general"] = _mean_posterior(general), \
+                    general
+                others = [" ".join(w.text for w in found) for found in self._found.values()]
+            self._heard = _hearings(self._said, [*others, *self._best])
+        return self._heard
+
+
+def _hearings(said: str, heard: list[str]) -> tuple[str, ...]:
+    """Other hearings of the reply, for the scorer (scoring/hearings.py), most likely first and
+    each once: not what was said, not empty."""
+    return tuple(dict.fromkeys(text for text in heard if text and text != said))
 
 
 def _distance(cmn: str, other: str) -> float:

@@ -4,9 +4,10 @@ A reply the domain LM is unsure of is decoded again with the general LM, and eve
 the general LM's words as another hearing (scoring/hearings.py). Done after the reply, that pass
 kept the trainee waiting ~0.3 s per second of speech (`process_raw` holds the GIL, so a thread
 would not help); here it runs while the trainee speaks, on the other core, and ends its pass
-while the caller ends the domain LM's (~50 ms at the median: the general LM's best path). A
-worker that dies or hangs costs only that: the caller decodes the kept audio of an unsure reply
-itself, as before, and a sure one has no general hearing.
+while the caller ends the domain LM's (~45 ms at the median: the general LM's best path). Only
+an unsure reply waits for it; a sure reply's words are read later (answers come in order, one
+ticket per reply). A worker that dies or hangs costs only that: the caller decodes the kept
+audio of an unsure reply itself, as before, and a sure one has no general hearing.
 
 Protocol: the parent writes frames (one kind byte, a 4-byte little-endian length, the payload)
 on the worker's stdin: B(egin) with the cepstral mean to start from, A(udio) 16 kHz 16-bit mono
@@ -36,13 +37,17 @@ _shared: GeneralPass | None = None  # one worker per process, restarted when it 
 
 class GeneralPass:
     """The parent's end: frames go out through a writer thread, so a slow worker (still loading
-    its model) never blocks the audio loop."""
+    its model) never blocks the audio loop. Each ended reply gets a ticket; answers come back in
+    order, so one can be read after the next reply has begun (a sure reply's words are read
+    once the prospect is answering, off the trainee's wait)."""
 
     def __init__(self):
         self._child = ChildProcess("simulator.voice.sphinx_worker", [], "PocketSphinx worker")
         self._outbox: queue.Queue[bytes | None] = queue.Queue()
         self._seconds = 0.0  # of audio sent this reply
-        self._asked = False  # this reply's end was sent: its answer is still to read
+        self._asked: dict[int, float] = {}  # ticket -> seconds of its reply, answer not read
+        self._answers: dict[int, list[Word] | None] = {}  # read before their ticket's turn
+        self._tickets = 0
         self.alive = True
         self._writer = threading.Thread(target=self._write_all, daemon=True,
                                         name="sphinx-worker-writer")
@@ -60,18 +65,26 @@ class GeneralPass:
         self._seconds += len(pcm) / _BYTES_PER_SECOND
         self._send(b"A", pcm)
 
-    def ask(self) -> None:
-        """End the reply: the worker ends its pass while the caller ends its own."""
+    def ask(self) -> int:
+        """End the reply: the worker ends its pass while the caller ends its own. The ticket
+        for its words."""
         self._send(b"E", b"1")
-        self._asked = True
+        self._tickets += 1
+        self._asked[self._tickets] = self._seconds
+        return self._tickets
 
-    def words(self) -> list[Word] | None:
-        """This reply's words (asked for, if not yet); None when the worker failed (it is then
-        closed)."""
-        if not self._asked:
-            self.ask()
-        self._asked = False
-        line = self._child.reply(ANSWER_WAIT + self._seconds) if self.alive else b""
+    def words(self, ticket: int | None = None) -> list[Word] | None:
+        """The words of the reply `ticket` was given for (default: the reply now ending, asked
+        for if not yet); None when the worker failed (it is then closed)."""
+        if ticket is None:
+            ticket = max(self._asked) if self._asked else self.ask()
+        while ticket in self._asked:
+            oldest = min(self._asked)
+            self._answers[oldest] = self._read(self._asked.pop(oldest))
+        return self._answers.pop(ticket, None)
+
+    def _read(self, seconds: float) -> list[Word] | None:
+        line = self._child.reply(ANSWER_WAIT + seconds) if self.alive else b""
         try:
             answer = json.loads(line) if line else {}
             return [Word(str(t), float(s), float(e), float(p)) for t, s, e, p in answer["words"]]

@@ -243,7 +243,8 @@ def test_validate_warns_about_persona_words_with_no_pronunciation(tmp_path):
 def decode(model, audio, general: bool = False) -> str:
     import pocketsphinx
 
-    from simulator.voice.asr_sphinx import CMN_INIT, DECODER_RATE, NoiseFloor
+    from simulator.voice.asr_sphinx import CMN_INIT, DECODER_RATE
+    from simulator.voice.noise_floor import NoiseFloor
 
     language = {} if general else {"lm": str(model.lm), "dict": str(model.dictionary)}
     decoder = pocketsphinx.Decoder(samprate=DECODER_RATE, loglevel="FATAL", cmninit=CMN_INIT,

@@ -72,11 +72,40 @@ def test_a_sure_reply_keeps_its_words_with_the_workers_as_another_hearing(
     transcript, _ = decode(recognizer, *clips["sales"])
     assert recognizer.last_pass == "domain"
     assert transcript.words == recognizer.last_words["domain"]
-    assert recognizer.last_words["general"] == sales_in_process
+    # Not waited for when the reply ends: read once the trainee's wait is over.
+    assert transcript.pending_hearings is not None and "general" not in recognizer.last_words
+    next_best = transcript.also_heard
     general = " ".join(w.text for w in sales_in_process)
-    assert transcript.also_heard[0] == general != transcript.text
+    assert transcript.hearings() == (general, *next_best) and general != transcript.text
+    assert recognizer.last_words["general"] == sales_in_process
     decode(recognizer, *clips["off-topic"])  # and the next reply stays in step
     assert recognizer.last_words["general"] == in_process
+
+
+def test_a_sure_replys_hearings_read_after_the_next_reply_are_its_own(
+        sales_model, clips, in_process, sales_in_process):
+    recognizer = PocketSphinxRecognizer(domain=sales_model)
+    sure, _ = decode(recognizer, *clips["sales"])
+    decode(recognizer, *clips["off-topic"])  # unsure: waits for its own words, read after
+    assert recognizer.last_words["general"] == in_process
+    assert sure.hearings()[0] == " ".join(w.text for w in sales_in_process)
+
+
+def test_a_sure_reply_does_not_wait_for_a_hung_worker(sales_model, clips, monkeypatch):
+    monkeypatch.setattr(sphinx_worker, "ANSWER_WAIT", 0.3)
+    recognizer = PocketSphinxRecognizer(domain=sales_model)
+    pcm, rate = clips["sales"]
+    recognizer.start(rate)
+    worker = sphinx_worker.general_pass()
+    os.kill(worker.pid, signal.SIGSTOP)
+    for at in range(0, len(pcm), 960):
+        recognizer.accept(pcm[at:at + 960])
+    started = time.monotonic()
+    transcript = recognizer.finish()
+    assert time.monotonic() - started < 0.3  # the trainee's wait: the worker is not asked
+    assert recognizer.last_pass == "domain" and worker.alive
+    assert transcript.hearings() == transcript.also_heard  # given up on: the next best only
+    assert worker._child.process.poll() is not None and not worker.alive
 
 
 def test_with_no_worker_a_sure_reply_is_not_decoded_again(sales_model, clips, monkeypatch):
