@@ -91,15 +91,21 @@ def test_a_sure_replys_hearings_read_after_the_next_reply_are_its_own(
     assert sure.hearings()[0] == " ".join(w.text for w in sales_in_process)
 
 
-def test_a_sure_reply_does_not_wait_for_a_hung_worker(sales_model, clips, monkeypatch):
-    monkeypatch.setattr(sphinx_worker, "ANSWER_WAIT", 0.3)
-    recognizer = PocketSphinxRecognizer(domain=sales_model)
-    pcm, rate = clips["sales"]
+def fed_with_a_hung_worker(recognizer, pcm: bytes, rate: int):
+    """A reply fed in chunks while the worker is stopped (SIGSTOP: it never answers); the
+    worker."""
     recognizer.start(rate)
     worker = sphinx_worker.general_pass()
     os.kill(worker.pid, signal.SIGSTOP)
     for at in range(0, len(pcm), 960):
         recognizer.accept(pcm[at:at + 960])
+    return worker
+
+
+def test_a_sure_reply_does_not_wait_for_a_hung_worker(sales_model, clips, monkeypatch):
+    monkeypatch.setattr(sphinx_worker, "ANSWER_WAIT", 0.3)
+    recognizer = PocketSphinxRecognizer(domain=sales_model)
+    worker = fed_with_a_hung_worker(recognizer, *clips["sales"])
     started = time.monotonic()
     transcript = recognizer.finish()
     assert time.monotonic() - started < 0.3  # the trainee's wait: the worker is not asked
@@ -148,12 +154,8 @@ def test_a_hung_worker_is_given_up_on_and_killed(sales_model, clips, in_process,
     monkeypatch.setattr(sphinx_worker, "ANSWER_WAIT", 0.3)
     recognizer = PocketSphinxRecognizer(domain=sales_model)
     pcm, rate = clips["off-topic"]
-    recognizer.start(rate)
-    worker = sphinx_worker.general_pass()
-    os.kill(worker.pid, signal.SIGSTOP)
     started = time.monotonic()
-    for at in range(0, len(pcm), 960):
-        recognizer.accept(pcm[at:at + 960])
+    worker = fed_with_a_hung_worker(recognizer, pcm, rate)
     recognizer.finish()
     assert recognizer.last_words["general"] == in_process
     assert time.monotonic() - started < 0.3 + len(pcm) / 2 / rate + 3.0
