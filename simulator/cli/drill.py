@@ -132,7 +132,7 @@ def _verdicts(console, rubric, echo: bool):
 
     from simulator.cli.render import UNCLEAR_LABEL, fix_text, score_heading
     from simulator.scoring.fixes import fixes
-    from simulator.scoring.hearings import ALSO_HEARD
+    from simulator.scoring.hearings import hearing_of
 
     def show(item) -> None:
         if echo:
@@ -144,11 +144,10 @@ def _verdicts(console, rubric, echo: bool):
             label = UNCLEAR_LABEL if fix.check in item.unclear else ("FAIL", "bold red")
             console.print(fix_text(fix, Text.assemble("  ", label, f" {fix.title}")))
         for check, result in item.scorecard["checks"].items():
-            if result.get("heard") == ALSO_HEARD and result["evidence"]:
+            if (heard := hearing_of(result)) is not None:
                 console.print(Text.assemble(
                     "  ", ("PASS", "bold green"), f" {rubric.checks[check].title}: heard as ",
-                    (f'"{result["evidence"][0]["heard"]}"', "green"),
-                    " (another hearing of your words)"))
+                    (f'"{heard}"', "green"), " (another hearing of your words)"))
         if item.unclear:
             console.print(f"  {UNCLEAR_HINT}", style=UNCLEAR_LABEL[1])
         elif not item.failed:

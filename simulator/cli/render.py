@@ -58,6 +58,8 @@ def unsure_in(turn: dict) -> list[tuple[int, int]]:
 
 
 def scorecard_table(card: dict, rubric: Rubric) -> Table:
+    from simulator.scoring.hearings import hearing_of
+
     table = Table(show_header=True, header_style="bold", expand=True, show_lines=True)
     table.add_column("Check", ratio=2)
     unclear = any(r.get("heard") == "unclear" for r in card["checks"].values())
@@ -76,10 +78,10 @@ def scorecard_table(card: dict, rubric: Rubric) -> Table:
         if quotes:
             advice.append("\nYou said: ", style="bold")
             advice.append(", ".join(quotes), style="red")
-        heard = [item["heard"] for item in result["evidence"] if "heard" in item][:1]
-        if result["verdict"] == "pass" and heard:
+        heard = hearing_of(result)
+        if heard is not None:
             advice.append("\nHeard as: ", style="bold")
-            advice.append(f'"{heard[0]}" (another hearing of your words)', style="green")
+            advice.append(f'"{heard}" (another hearing of your words)', style="green")
         title = rubric.checks[check_id].title
         table.add_row(Text(title), Text(label, style=style), advice)
     return table

@@ -60,11 +60,8 @@ def verdict_cell(result: Mapping[str, Any], plain: str) -> str:
 
 def also_heard_quotes(result: Mapping[str, Any]) -> str:
     """"Heard as: …" for a move found in another hearing of a reply (scoring/hearings.py)."""
-    from simulator.scoring.hearings import ALSO_HEARD
+    from simulator.scoring.hearings import hearing_of
 
-    if result.get("verdict") != "pass" or result.get("heard") != ALSO_HEARD:
-        return ""
-    heard = [f"&ldquo;{escape(str(item['heard']))}&rdquo;" for item in
-             result.get("evidence") or [] if isinstance(item, dict) and "heard" in item][:1]
-    return (f'<br><b>Heard as:</b> <span class="heard">{heard[0]}</span> (another hearing of '
-            "your words)") if heard else ""
+    heard = hearing_of(result)
+    return (f'<br><b>Heard as:</b> <span class="heard">&ldquo;{escape(heard)}&rdquo;</span> '
+            "(another hearing of your words)") if heard is not None else ""

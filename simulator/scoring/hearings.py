@@ -61,6 +61,14 @@ def mark_also_heard(card: Scorecard, texts: Sequence[str],
     return recount_score(card, rubric)
 
 
+def hearing_of(result: dict) -> str | None:
+    """The other hearing a saved check result passed on (its JSON form), if it did."""
+    if result.get("verdict") != "pass" or result.get("heard") != ALSO_HEARD:
+        return None
+    return next((str(item["heard"]) for item in result.get("evidence") or []
+                 if isinstance(item, dict) and "heard" in item), None)
+
+
 class _Hearings:
     """The hearings of each reply that a move check may take (the first few real texts)."""
 

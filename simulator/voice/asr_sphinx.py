@@ -186,8 +186,7 @@ class PocketSphinxRecognizer:
             if self.last_scores["general"] > score:
                 words, self.last_pass = again, "general"
         said = " ".join(w.text for w in words)
-        others = [" ".join(w.text for w in found) for found in self.last_words.values()]
-        return Transcript(said, words, _hearings(said, [*others, *best]))
+        return Transcript(said, words, _hearings(said, [*_texts(self.last_words), *best]))
 
     def _next_best(self) -> list[str]:
         """The domain LM's NBEST_HEARINGS best distinct transcripts of the reply just ended."""
@@ -254,13 +253,16 @@ class _Later:
     def hearings(self) -> tuple[str, ...]:
         if self._heard is None:
             general = self._parallel.words(self._ticket)
-            others = []
             if general is not None:
                 self._scores["general"], self._found["general"] = _mean_posterior(general), \
                     general
-                others = [" ".join(w.text for w in found) for found in self._found.values()]
-            self._heard = _hearings(self._said, [*others, *self._best])
+            self._heard = _hearings(self._said, [*_texts(self._found), *self._best])
         return self._heard
+
+
+def _texts(found: dict[str, list[Word]]) -> list[str]:
+    """The transcript of each pass tried."""
+    return [" ".join(w.text for w in words) for words in found.values()]
 
 
 def _hearings(said: str, heard: list[str]) -> tuple[str, ...]:

@@ -73,11 +73,9 @@ class GeneralPass:
         self._asked[self._tickets] = self._seconds
         return self._tickets
 
-    def words(self, ticket: int | None = None) -> list[Word] | None:
-        """The words of the reply `ticket` was given for (default: the reply now ending, asked
-        for if not yet); None when the worker failed (it is then closed)."""
-        if ticket is None:
-            ticket = max(self._asked) if self._asked else self.ask()
+    def words(self, ticket: int) -> list[Word] | None:
+        """The words of the reply `ticket` was given for; None when the worker failed (it is
+        then closed)."""
         while ticket in self._asked:
             oldest = min(self._asked)
             self._answers[oldest] = self._read(self._asked.pop(oldest))
