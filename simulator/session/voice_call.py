@@ -58,6 +58,8 @@ class SpokenReplies:
                 return None
             whole = getattr(source, "whole_reply", False)
             settings = EndpointSettings.whole_input() if whole else self.settings
+            # A recorded reply is decoded once, whole; a live one also in its pauses.
+            self.recognizer.live = not whole
             self.recognizer.start(source.rate)
             partial = ""
 

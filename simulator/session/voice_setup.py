@@ -32,9 +32,10 @@ def scan_devices() -> None:
 
 
 def recognizer_for(console, engine: str | None, script: list[str] | None = None,
-                   data_dir: str | Path | None = None):
-    """The call's recognizer: PocketSphinx decodes with the sales language model of `data_dir`
-    (None: $CALLSIM_HOME or the user's data directory), or with the demo `script`'s grammar."""
+                   data_dir: str | Path | None = None, persona: Persona | None = None):
+    """The call's recognizer: Whisper with the `persona`'s vocabulary as its prompt when it is
+    installed; PocketSphinx decodes with the sales language model of `data_dir` (None:
+    $CALLSIM_HOME or the user's data directory), or with the demo `script`'s grammar."""
     from simulator.models.paths import models_dir
     from simulator.storage.paths import data_dir_path
     from simulator.voice.recognizers import available_engine, make_recognizer
@@ -43,10 +44,16 @@ def recognizer_for(console, engine: str | None, script: list[str] | None = None,
     grammar = None
     if script and available_engine(engine, models).engine == "pocketsphinx":
         grammar = script_grammar(script)
-        console.print("PocketSphinx listens for the demo script's sentences only; a Vosk model "
-                      "recognizes open speech.", style="dim")
-    recognizer = make_recognizer(engine, models, grammar=grammar,
-                                 data_dir=data_dir_path(data_dir))
+        console.print("PocketSphinx listens for the demo script's sentences only; Whisper or a "
+                      "Vosk model recognizes open speech.", style="dim")
+    prompt = None
+    if persona is not None:
+        from simulator.voice.whisper_prompt import persona_prompt
+
+        prompt = persona_prompt(persona)
+    recognizer = make_recognizer(
+        engine, models, grammar=grammar, data_dir=data_dir_path(data_dir), prompt=prompt,
+        notify=lambda line: console.print(line, style="yellow"))
     if recognizer.notice:
         console.print(recognizer.notice, style="yellow")
     return recognizer
@@ -84,7 +91,7 @@ def voice_engines(console, persona: Persona, wav: list[Audio] | None, no_voice: 
     """(TraineeInput, ProspectOutput) for `practice` from recorded replies (`read_replies`) or
     the microphone (a pause of `end_silence` after a finished sentence ends a reply; `cue`
     beeps when it is the trainee's turn)."""
-    recognizer = recognizer_for(console, engine, data_dir=data_dir)
+    recognizer = recognizer_for(console, engine, data_dir=data_dir, persona=persona)
     scan_devices()
     if wav:
         sources = wav_sources(wav)
@@ -156,7 +163,12 @@ def demo_engines(console, persona: Persona, engine: str | None, input_device: st
     """The demo's engines: through speakers and microphone when there are any, else direct."""
     from simulator.voice.capture import WavSource
 
-    recognizer = recognizer_for(console, engine, demo_script(persona))
+    recognizer = recognizer_for(console, engine, demo_script(persona), persona=persona)
+    if recognizer.name != "pocketsphinx":
+        model = getattr(recognizer, "model", None)
+        label = f" ({model.name})" if getattr(model, "name", None) else ""
+        console.print(f"{recognizer.name.capitalize()}{label} recognizes the trainee's open "
+                      f"speech.", style="dim")
     audios, cache = _synthesized(console, demo_replies(persona))
     scan_devices()
     looped = not no_voice and output_available(output_device) and _input_available(input_device)

@@ -60,6 +60,13 @@ class ChildProcess:
             self.close(kill=True)
             return None
 
+    def reply_nowait(self) -> bytes | None:
+        """The worker's next line if one has come (b"" when it has gone), else None."""
+        try:
+            return self._replies.get_nowait()
+        except queue.Empty:
+            return None
+
     def close(self, kill: bool = False) -> None:
         """Stop the worker and reap it (no zombie); idempotent."""
         self._finalizer.detach()

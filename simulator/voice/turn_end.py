@@ -3,7 +3,8 @@
 A rep who stops after "…how come you're not interested" is done; one who stops after "thank you
 for your honesty and" is thinking. Recognizers give no punctuation, so the live partial transcript
 is read by its last words: a trailing joining word or filler means the sentence goes on, a
-question or a thank-you means it is finished. Pure: text in, seconds out.
+question or a thank-you means it is finished. Whisper does punctuate: its full stop or question
+mark ends a sentence, its trailing "..." or comma leaves one open. Pure: text in, seconds out.
 """
 
 from __future__ import annotations
@@ -53,10 +54,16 @@ WORD = re.compile(r"[a-z']+")
 
 
 def clause_state(partial: str) -> str:
-    """FINISHED, OPEN or UNFINISHED for the words heard so far (lower case, no punctuation)."""
+    """FINISHED, OPEN or UNFINISHED for the words heard so far (with or without punctuation)."""
     words = WORD.findall(partial.lower())
     if not words:
         return OPEN
+    mark = partial.rstrip()[-1:]
+    if partial.rstrip().endswith(("...", "…", "-")):
+        return UNFINISHED
+    if mark in ".?!" and words[-1] not in UNFINISHED_ENDINGS and not (
+            len(words) <= 2 and any(_ends_with(words, t) for t in THANKS)):
+        return FINISHED
     thanks = next((phrase for phrase in THANKS if _ends_with(words, phrase)), ())
     if any(_ends_with(words, phrase) for phrase in ENDINGS) or len(words) > len(thanks) > 0:
         return FINISHED

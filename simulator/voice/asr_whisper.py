@@ -1,0 +1,275 @@
+"""Whisper as the call's recognizer, its decode hidden in the trainee's pause.
+
+Whisper decodes a whole stretch of audio at once (no streaming), which costs ~0.5 s on two
+cores. Done after the turn ends, the trainee would wait that long for every answer; so while
+the trainee pauses (PAUSE_DECODE of silence after voiced audio), the reply so far is decoded in
+the worker. If the turn then ends with no voiced audio since, that decode is the transcript;
+if the trainee went on, the next pause decodes again. The transcript of each pause is also the
+live partial (the meter's words) and tells the end of turn whether the sentence is finished.
+
+Deterministic: the audio decoded is always from just before the first voiced frame to
+PAUSE_DECODE after the last one, so a reply gets the same words however fast it arrived.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from simulator.errors import ModelError, require
+from simulator.models.whisper import WhisperModel
+from simulator.session.engines import Transcript
+from simulator.voice.child_process import ChildProcess
+from simulator.voice.whisper_text import transcript
+from simulator.voice.whisper_worker import HEADER, SAMPLE_RATE, TICKET
+
+PAUSE_DECODE = 0.25  # seconds of silence after speech before the reply so far is decoded
+PRE_ROLL = 0.3  # seconds kept before the first voiced frame
+MIN_VOICED = 0.18  # seconds of voiced frames below which nothing is decoded (a click, a knock)
+FRAME = 0.03
+LOAD_WAIT = 60.0  # seconds for the worker to load its model (a cold disk, a busy machine)
+ANSWER_WAIT = 10.0  # seconds, plus two per second of audio, before a decode is given up on
+SLOW_RTF = 0.5  # decode seconds per second of audio above which the machine is too slow
+JUDGE_SPEED_AFTER = 2.0  # seconds of reply audio it takes to judge that
+_BYTES = 2  # 16-bit samples
+
+
+def worker_threads() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class WhisperWorker:
+    """The worker process for one model: decodes by ticket, answers read as they come."""
+
+    def __init__(self, model: WhisperModel):
+        self.model = model
+        self._child = ChildProcess("simulator.voice.whisper_worker",
+                                   [str(model.path), str(worker_threads())], "Whisper worker")
+        self._lock = threading.Lock()
+        self._answers: dict[int, dict] = {}
+        self._tickets = 0
+        self._ready: bool | None = None  # None while the model loads
+        self.failure: str | None = None
+        self._prompt: str | None = None
+
+    @property
+    def alive(self) -> bool:
+        return self.failure is None
+
+    def prompt(self, text: str | None) -> None:
+        if text != self._prompt:
+            self._prompt = text
+            self._send(b"P", (text or "").encode("utf-8"))
+
+    def ask(self, pcm: bytes) -> int:
+        self._tickets += 1
+        self._send(b"D", TICKET.pack(self._tickets) + pcm)
+        return self._tickets
+
+    def poll(self, ticket: int) -> dict | None:
+        """The answer for `ticket` if it has come, without waiting (it stays to be read)."""
+        with self._lock:
+            while self.alive and (line := self._child.reply_nowait()) is not None:
+                self._take(line)
+            return self._answers.get(ticket)
+
+    def answer(self, ticket: int, seconds: float) -> dict:
+        """Wait for `ticket`'s answer; {"error": ...} when the worker failed or hung (it is
+        then killed). Answers of earlier tickets nobody waited for are dropped."""
+        self.ready()
+        with self._lock:
+            while ticket not in self._answers and self.alive:
+                self._take(self._child.reply(ANSWER_WAIT + 2 * seconds))
+            for older in [t for t in self._answers if t < ticket]:
+                del self._answers[older]
+            return self._answers.pop(ticket, None) or {"error": self.failure or "no answer"}
+
+    def ready(self) -> bool:
+        """Wait for the model to load; False (with `failure` set) when it could not."""
+        with self._lock:
+            while self._ready is None and self.alive:
+                self._take(self._child.reply(LOAD_WAIT))
+        return self.alive
+
+    def _take(self, line: bytes | None) -> None:
+        if not line:
+            self._fail("the Whisper worker stopped" if line == b"" else
+                       "the Whisper worker did not answer in time")
+            return
+        try:
+            reply = json.loads(line)
+        except ValueError:
+            self._fail("the Whisper worker sent a garbled answer")
+            return
+        if "ticket" in reply:
+            self._answers[int(reply["ticket"])] = reply
+        elif reply.get("ready"):
+            self._ready = True
+        else:
+            self._ready = False
+            self._fail(f"the Whisper model could not be loaded ({reply.get('error')})")
+
+    def _fail(self, why: str) -> None:
+        self.failure = self.failure or why
+        self._child.close(kill=True)
+
+    def _send(self, kind: bytes, payload: bytes) -> None:
+        if self.alive and not self._child.write(HEADER.pack(kind, len(payload)) + payload):
+            self._fail("the Whisper worker stopped")
+
+    def close(self) -> None:
+        self._child.close()
+
+
+_workers: dict[str, WhisperWorker] = {}
+
+
+def shared_worker(model: WhisperModel) -> WhisperWorker:
+    """One worker per model per process (started again after one has failed)."""
+    key = str(model.path)
+    worker = _workers.get(key)
+    if worker is None or not worker.alive:
+        worker = _workers[key] = WhisperWorker(model)
+    return worker
+
+
+@dataclass
+class _Decode:
+    ticket: int
+    end: int  # bytes of the reply audio it covers
+    offset: float  # seconds into the reply audio where it starts
+
+
+class WhisperRecognizer:
+    """engines.Recognizer over a Whisper model. `prompt` is a vocabulary prompt (names and
+    nouns the persona uses, never the rubric's moves). `step_down` makes the engine to use from
+    now on when this one cannot (the worker failed, or the machine is too slow); `notify` tells
+    the user why, in one line."""
+
+    def __init__(self, model: WhisperModel, prompt: str | None = None,
+                 step_down: Callable[[], object] | None = None,
+                 notify: Callable[[str], None] | None = None):
+        require("faster_whisper", "whisper")
+        self.model = model
+        self.prompt = prompt
+        self.notice: str | None = None
+        self.step_down = step_down
+        self.notify = notify or (lambda line: None)
+        self.last_rtf: float | None = None
+        self._worker = shared_worker(model)
+        self._instead = None  # the smaller engine used after a step down
+        self.live = True  # decode in pauses; SpokenReplies clears it for a recorded reply
+        self.start(SAMPLE_RATE)
+
+    @property
+    def name(self) -> str:
+        return self._instead.name if self._instead is not None else "whisper"
+
+    def ready(self) -> bool:
+        """Wait for the worker's model; False when it failed to load (see `failure`)."""
+        return self._worker.ready()
+
+    @property
+    def failure(self) -> str | None:
+        return self._worker.failure
+
+    # -- Recognizer ---------------------------------------------------------------------
+    def start(self, rate: int) -> None:
+        if self._instead is not None:
+            self._instead.start(rate)
+            return
+        self.rate = rate
+        self._audio = bytearray()
+        self._vad = require("webrtcvad").Vad(2)
+        self._frame = round(rate * FRAME) * _BYTES
+        self._judged = 0  # bytes already judged voiced or not
+        self._voiced = 0  # voiced frames so far
+        self._first: int | None = None  # byte where the first voiced frame starts
+        self._last = 0  # byte where the last voiced frame ends
+        self._pending: _Decode | None = None
+        self._partial = ""
+
+    def accept(self, pcm: bytes) -> str:
+        if self._instead is not None:
+            return self._instead.accept(pcm)
+        self._audio += pcm
+        while self._judged + self._frame <= len(self._audio):
+            frame = bytes(self._audio[self._judged:self._judged + self._frame])
+            if self._vad.is_speech(frame, self.rate):
+                self._voiced += 1
+                self._first = self._judged if self._first is None else self._first
+                self._last = self._judged + self._frame
+            self._judged += self._frame
+        if self.live:
+            self._decode_in_pause()
+        return self._partial
+
+    def finish(self) -> Transcript:
+        if self._instead is not None:
+            return self._instead.finish()
+        if self._voiced * FRAME < MIN_VOICED:
+            return Transcript("")  # a click or a knock: nothing to decode, nothing imagined
+        end = self._span_end()
+        decode = self._pending if self._pending and self._pending.end == end else self._ask(end)
+        seconds = (end - self._span_start()) / (self.rate * _BYTES)
+        answer = self._worker.answer(decode.ticket, seconds)
+        if "error" in answer:
+            return self._fall_back(answer["error"])
+        heard = transcript(answer.get("segments", []), decode.offset)
+        if self.last_rtf is None and seconds >= JUDGE_SPEED_AFTER:
+            # Judged once, on the first reply long enough to tell (Whisper's fixed 30 s window
+            # makes a short reply's ratio meaningless).
+            self.last_rtf = float(answer.get("seconds", 0.0)) / seconds
+            if self.last_rtf > SLOW_RTF and self.step_down is not None:
+                self._step_down(f"this machine decodes Whisper too slowly for a call (RTF "
+                                f"{self.last_rtf:.2f} on a {seconds:.1f} s reply; 0.5 at most)")
+        return heard
+
+    # -- the pause decode ---------------------------------------------------------------
+    def _span_start(self) -> int:
+        first = self._first or 0
+        pre = round(PRE_ROLL * self.rate) * _BYTES
+        return max(0, first - pre)
+
+    def _span_end(self) -> int:
+        tail = round(PAUSE_DECODE * self.rate) * _BYTES
+        return min(len(self._audio), self._last + tail)
+
+    def _decode_in_pause(self) -> None:
+        if self._pending is not None:
+            answer = self._worker.poll(self._pending.ticket)
+            if answer is not None:
+                if "segments" in answer:
+                    self._partial = transcript(answer["segments"]).text
+        if self._voiced * FRAME < MIN_VOICED:
+            return
+        end = self._span_end()
+        paused = len(self._audio) >= self._last + round(PAUSE_DECODE * self.rate) * _BYTES
+        if paused and (self._pending is None or self._pending.end != end):
+            self._ask(end)
+
+    def _ask(self, end: int) -> _Decode:
+        start = self._span_start()
+        self._worker.prompt(self.prompt)
+        self._pending = _Decode(self._worker.ask(bytes(self._audio[start:end])), end,
+                                start / (self.rate * _BYTES))
+        return self._pending
+
+    # -- when Whisper cannot ------------------------------------------------------------
+    def _fall_back(self, why: str) -> Transcript:
+        """Decode this reply's audio with the smaller engine, and use it from now on."""
+        if self.step_down is None:
+            raise ModelError(f"{why}; recognize with another engine: --engine pocketsphinx")
+        audio = bytes(self._audio)
+        self._step_down(why)
+        self._instead.start(self.rate)
+        self._instead.accept(audio)
+        return self._instead.finish()
+
+    def _step_down(self, why: str) -> None:
+        self._instead = self.step_down()
+        self.notify(f"{why}; {self._instead.name} recognizes the rest of this call")

@@ -1,0 +1,106 @@
+"""Whisper (faster-whisper, CTranslate2 int8 on the CPU) decoding in a worker process.
+
+The model loads once in the worker while the call starts (the briefing, the prospect's first
+line), and each decode runs there: the call's process keeps reading the microphone, and a crash
+of the native library costs a fallback, not the call. Decodes are asked for while the trainee
+pauses (asr_whisper.py), so most are done by the time the turn ends.
+
+Protocol: frames on stdin (one kind byte, a 4-byte little-endian length, the payload):
+P(rompt) the vocabulary prompt for the following decodes (UTF-8, may be empty);
+D(ecode) a 4-byte ticket then 16 kHz 16-bit mono PCM. One JSON line on stdout per decode:
+{"ticket": n, "segments": [...], "seconds": decode time} or {"ticket": n, "error": "..."};
+and one {"ready": true} or {"error": "..."} line once the model has loaded. EOF ends the worker.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import sys
+import time
+
+HEADER = struct.Struct("<cI")
+TICKET = struct.Struct("<I")
+SAMPLE_RATE = 16000
+
+
+def decode_options(prompt: str | None) -> dict:
+    """Deterministic decoding: greedy at temperature 0 only (no sampled fallback), each reply on
+    its own (no previous text), words with timings and probabilities for the unsure marks."""
+    return {
+        "language": "en",
+        "task": "transcribe",
+        "beam_size": 1,
+        "temperature": 0.0,
+        "condition_on_previous_text": False,
+        "word_timestamps": True,
+        "vad_filter": False,  # asr_whisper gates on webrtcvad already
+        "initial_prompt": prompt or None,
+    }
+
+
+def segment_json(segment) -> dict:
+    return {
+        "text": segment.text,
+        "start": round(float(segment.start), 3),
+        "end": round(float(segment.end), 3),
+        "no_speech_prob": float(segment.no_speech_prob),
+        "avg_logprob": float(segment.avg_logprob),
+        "compression_ratio": float(segment.compression_ratio),
+        "words": [[w.word, round(float(w.start), 3), round(float(w.end), 3),
+                   round(float(w.probability), 4)] for w in (segment.words or [])],
+    }
+
+
+def load(model_path: str, threads: int):
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(model_path, device="cpu", compute_type="int8", cpu_threads=threads,
+                        num_workers=1)
+
+
+def main() -> None:
+    from simulator.voice.child_process import worker_setup
+
+    replies = worker_setup()
+
+    def answer(reply: dict) -> None:
+        replies.write(json.dumps(reply).encode("utf-8") + b"\n")
+        replies.flush()
+
+    model_path, threads = sys.argv[1], int(sys.argv[2])
+    try:
+        import numpy as np
+
+        model = load(model_path, threads)
+        answer({"ready": True})
+    except Exception as exc:  # the parent falls back and says why
+        answer({"error": f"{type(exc).__name__}: {exc}"})
+        model = None
+    prompt = None
+    stdin = sys.stdin.buffer
+    while len(header := stdin.read(HEADER.size)) == HEADER.size:
+        kind, size = HEADER.unpack(header)
+        payload = stdin.read(size)
+        if kind == b"P":
+            prompt = payload.decode("utf-8", "replace")
+        elif kind == b"D":
+            (ticket,) = TICKET.unpack(payload[:TICKET.size])
+            if model is None:
+                answer({"ticket": ticket, "error": "the model did not load"})
+                continue
+            started = time.perf_counter()
+            try:
+                audio = np.frombuffer(payload[TICKET.size:], dtype="<i2").astype(np.float32)
+                segments, _info = model.transcribe(audio / 32768.0, **decode_options(prompt))
+                found = [segment_json(s) for s in segments]
+            except Exception as exc:
+                answer({"ticket": ticket, "error": f"{type(exc).__name__}: {exc}"})
+                continue
+            answer({"ticket": ticket, "segments": found,
+                    "seconds": round(time.perf_counter() - started, 4)})
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
