@@ -16,6 +16,7 @@ from simulator.cli.options import (
     OutputDevice,
     Rubric,
     check_devices,
+    check_engine,
     parse_seed,
 )
 from simulator.cli.persona_search import PersonaFolders, use_personas
@@ -55,6 +56,7 @@ def demo(
     use_personas(ctx, persona_folders, data_dir)
     persona = get_persona(persona_id).persona
     rubric = load_rubric(rubric_path, data_dir)
+    check_engine(engine, None)
     check_devices(input_device, output_device, microphone=not no_voice, speakers=not no_voice)
     trainee_input, prospect, route = demo_engines(console, persona, engine, input_device,
                                                   output_device, no_voice)

@@ -22,6 +22,7 @@ from simulator.cli.options import (
     Wav,
     Workshop,
     check_devices,
+    check_engine,
     parse_seed,
 )
 from simulator.cli.persona_search import PersonaFolders, use_personas
@@ -84,6 +85,8 @@ def drill(
     console = Console(stderr=as_json, highlight=False)
     rubric = load_rubric(rubric_path, data_dir)  # as practice: a trainer's rubric too
     bank = load_bank()
+    if not text:
+        check_engine(engine, data_dir)
     check_devices(input_device, output_device, microphone=not text and not wav,
                   speakers=not text and not no_voice)
     options = DrillOptions(minutes=minutes, seed=seed, trainee=trainee, workshop=workshop,

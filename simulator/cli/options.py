@@ -103,6 +103,17 @@ PersonaFilter = Annotated[str | None, typer.Option(
     "--persona", metavar="ID", help="Only calls with this persona (its id).")]
 
 
+def check_engine(engine: str | None, data_dir: Path | None) -> None:
+    """Refuse an --engine whose model is not installed (MissingModelError, exit 2) before the
+    briefing; nothing is loaded here."""
+    if engine is None or engine == "pocketsphinx":
+        return
+    from simulator.models.paths import models_dir
+    from simulator.voice.recognizers import available_engine
+
+    available_engine(engine, models_dir(data_dir))
+
+
 def check_devices(input_device: str | None, output_device: str | None, *, microphone: bool,
                   speakers: bool) -> None:
     """Refuse a --input-device/--output-device that names no device (UnknownDeviceError, exit

@@ -24,6 +24,7 @@ from simulator.cli.options import (
     Wav,
     Workshop,
     check_devices,
+    check_engine,
     parse_seed,
 )
 from simulator.cli.persona_search import PersonaFolders, use_personas
@@ -78,6 +79,8 @@ def practice(
         replies = read_replies(wav)  # a bad file is refused before the call is started
     rubric = load_rubric(rubric_path, data_dir)
     mode = "text" if text else "wav" if wav else "mic"
+    if mode != "text":
+        check_engine(engine, data_dir)
     check_devices(input_device, output_device, microphone=mode == "mic",
                   speakers=mode != "text" and not no_voice)
     options = CallOptions(seed=seed, trainee=trainee, workshop=workshop, mode=mode,

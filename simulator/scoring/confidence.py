@@ -1,8 +1,8 @@
 """Which recognized words the recognizer was unsure of. Pure.
 
 A recognizer gives each word a confidence in 0..1 (PocketSphinx: the word's posterior from its
-lattice; Vosk: its own per-word confidence). The two scales differ, so each engine has its own
-threshold. PocketSphinx's was measured with benchmarks/word_confidence.py on the default
+lattice; Vosk: its own per-word confidence; Whisper: the word's probability). The scales
+differ, so each engine has its own threshold. PocketSphinx's was measured with benchmarks/word_confidence.py on the default
 recognizer (domain LM first, general LM below asr_sphinx.FALLBACK_BELOW; 120 labelled replies
 spoken by espeak-ng in four voices, 1798 words, 43% misheard): below 0.3 marks 66% of the
 misheard words and 21% of the right ones, so 70% of the marked words are misheard; it is the
@@ -22,6 +22,13 @@ UNSURE_BELOW: dict[str, float] = {
     # posteriors, near 1.0 for clear words, so the usual 0.5 cut-off; re-measure with
     # benchmarks/word_confidence.py once a model is installed.
     "vosk": 0.5,
+    # Whisper: the word's probability. Measured with benchmarks/word_confidence.py --engine
+    # whisper (tiny.en; 310 labelled replies in espeak-ng voices, half with noise; 4541 words,
+    # 20% misheard or differently spelt): below 0.5 marks 50% of the misheard words and 8% of
+    # the right ones (61% of marked words misheard), and makes "heard unclearly" 15 of 70 wrong
+    # FAILs and 25 of 1351 right ones: the most wrong FAILs per marked FAIL of any threshold
+    # (0.3: 4 and 11; 0.4: 9 and 18; 0.6: 22 and 42; 0.7: 24 and 60).
+    "whisper": 0.5,
 }
 DEFAULT_ENGINE = "pocketsphinx"  # spoken turns saved before the engine was recorded
 

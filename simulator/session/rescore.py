@@ -104,6 +104,7 @@ def rescore_call(store: CallStore, call_id: str, recognizer: Recognizer, rubric:
 
 def transcribe(recognizer: Recognizer, audio: Audio) -> Transcript:
     step = max(int(audio.rate * CHUNK_SECONDS) * 2, 2)
+    recognizer.live = False  # a recording is decoded once, whole
     recognizer.start(audio.rate)
     for at in range(0, len(audio.pcm), step):
         recognizer.accept(audio.pcm[at:at + step])

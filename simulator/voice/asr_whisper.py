@@ -16,13 +16,12 @@ from __future__ import annotations
 import json
 import os
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from simulator.errors import ModelError, require
 from simulator.models.whisper import WhisperModel
-from simulator.session.engines import Transcript
+from simulator.session.engines import Audio, Transcript
 from simulator.voice.child_process import ChildProcess
 from simulator.voice.whisper_text import transcript
 from simulator.voice.whisper_worker import HEADER, SAMPLE_RATE, TICKET
@@ -34,7 +33,7 @@ FRAME = 0.03
 LOAD_WAIT = 60.0  # seconds for the worker to load its model (a cold disk, a busy machine)
 ANSWER_WAIT = 10.0  # seconds, plus two per second of audio, before a decode is given up on
 SLOW_RTF = 0.5  # decode seconds per second of audio above which the machine is too slow
-JUDGE_SPEED_AFTER = 2.0  # seconds of reply audio it takes to judge that
+JUDGE_SPEED_AFTER = 3.0  # seconds of reply audio it takes to judge that
 _BYTES = 2  # 16-bit samples
 
 
@@ -182,20 +181,26 @@ class WhisperRecognizer:
         if self._instead is not None:
             self._instead.start(rate)
             return
-        self.rate = rate
+        self.given_rate = rate  # audio at another rate is kept and resampled when it ends
+        self.rate = SAMPLE_RATE
+        self._given = bytearray()
         self._audio = bytearray()
         self._vad = require("webrtcvad").Vad(2)
-        self._frame = round(rate * FRAME) * _BYTES
+        self._frame = round(SAMPLE_RATE * FRAME) * _BYTES
         self._judged = 0  # bytes already judged voiced or not
         self._voiced = 0  # voiced frames so far
         self._first: int | None = None  # byte where the first voiced frame starts
         self._last = 0  # byte where the last voiced frame ends
         self._pending: _Decode | None = None
+        self._shown: int | None = None  # the ticket whose words are the partial
         self._partial = ""
 
     def accept(self, pcm: bytes) -> str:
         if self._instead is not None:
             return self._instead.accept(pcm)
+        if self.given_rate != SAMPLE_RATE:
+            self._given += pcm
+            return ""
         self._audio += pcm
         while self._judged + self._frame <= len(self._audio):
             frame = bytes(self._audio[self._judged:self._judged + self._frame])
@@ -211,6 +216,12 @@ class WhisperRecognizer:
     def finish(self) -> Transcript:
         if self._instead is not None:
             return self._instead.finish()
+        if self._given:
+            from simulator.voice.wavio import resample
+
+            given, self._given = Audio(bytes(self._given), self.given_rate), bytearray()
+            self.given_rate = SAMPLE_RATE
+            self.accept(resample(given, SAMPLE_RATE).pcm)
         if self._voiced * FRAME < MIN_VOICED:
             return Transcript("")  # a click or a knock: nothing to decode, nothing imagined
         end = self._span_end()
@@ -222,8 +233,9 @@ class WhisperRecognizer:
         heard = transcript(answer.get("segments", []), decode.offset)
         if self.last_rtf is None and seconds >= JUDGE_SPEED_AFTER:
             # Judged once, on the first reply long enough to tell (Whisper's fixed 30 s window
-            # makes a short reply's ratio meaningless).
-            self.last_rtf = float(answer.get("seconds", 0.0)) / seconds
+            # makes a short reply's ratio meaningless), by the worker's CPU time per thread:
+            # what the machine can do, not a moment when something else had the cores.
+            self.last_rtf = float(answer.get("cpu_seconds", 0.0)) / seconds
             if self.last_rtf > SLOW_RTF and self.step_down is not None:
                 self._step_down(f"this machine decodes Whisper too slowly for a call (RTF "
                                 f"{self.last_rtf:.2f} on a {seconds:.1f} s reply; 0.5 at most)")
@@ -240,11 +252,12 @@ class WhisperRecognizer:
         return min(len(self._audio), self._last + tail)
 
     def _decode_in_pause(self) -> None:
-        if self._pending is not None:
-            answer = self._worker.poll(self._pending.ticket)
+        pending = self._pending
+        if pending is not None and pending.ticket != self._shown:
+            answer = self._worker.poll(pending.ticket)
             if answer is not None:
-                if "segments" in answer:
-                    self._partial = transcript(answer["segments"]).text
+                self._shown = pending.ticket
+                self._partial = transcript(answer.get("segments", [])).text or self._partial
         if self._voiced * FRAME < MIN_VOICED:
             return
         end = self._span_end()

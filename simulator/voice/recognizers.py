@@ -106,7 +106,9 @@ def make_recognizer(engine: str | None, models: Path, model: str | None = None,
 
 def _whisper(choice: EngineChoice, models: Path, grammar, data_dir, prompt, notify,
              notices: list) -> Recognizer | None:
-    from simulator.models.whisper import WhisperModel, verify
+    """Whisper with `choice`'s model, or None (and a notice) when the model is damaged. A step
+    down goes to the next smaller Whisper model, then below Whisper."""
+    from simulator.models.whisper import WhisperModel, smaller_whisper, verify
     from simulator.voice.asr_whisper import WhisperRecognizer
 
     whisper = WhisperModel(choice.name, choice.model, not choice.model.is_relative_to(models))
@@ -117,8 +119,13 @@ def _whisper(choice: EngineChoice, models: Path, grammar, data_dir, prompt, noti
         return None
 
     def step_down() -> Recognizer:
-        below = _below_whisper(models)
-        return _classic(below, grammar, data_dir, [])
+        smaller = smaller_whisper(models, whisper.name)
+        if smaller is not None:
+            below = EngineChoice("whisper", smaller.path, None, smaller.name)
+            found = _whisper(below, models, grammar, data_dir, prompt, notify, [])
+            if found is not None:
+                return found
+        return _classic(_below_whisper(models), grammar, data_dir, [])
 
     return WhisperRecognizer(whisper, prompt=prompt, step_down=step_down, notify=notify)
 

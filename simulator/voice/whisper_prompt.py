@@ -12,24 +12,28 @@ from __future__ import annotations
 import re
 
 MAX_WORDS = 40
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
 # Everyday words that say nothing about the trade, and words the rubric's moves are made of.
-_COMMON = frozenset("""
+_COMMON = _word_set("""
     about after again against also always another anything around because been before being
-    between both call calls called calling could does doing during each every expect first
-    from get gets good have having here into just keep know like make many more most much
-    need next only other over past really said same should since some something still such
-    than that their them then there these they thing things this those through time today
-    until very want what when where which while will with without would your you they
-    thank thanks thankful grateful appreciate appreciated honesty honest sorry permission
-    mind okay alright reach touch back later talk talking ask asking come sounds sound fine
-    interested interest covered happy busy not no yes maybe perhaps tell telling told
-    rejection objection turn turns opportunity opportunities past prospect prospects trainee
-    reply replies answer answers listen listening he she his her him who whom manages runs
-    sell sells help find argue trying whose down tired once give saying replied please take
-    left last months probably remember assume hang focus already making question poor single
-    person deeper concerns options including respect three five eight first second faces
-    facing relates relate fast issues problem problems hung tried
-""".split())
+    between both call calls called calling could does doing during each every expect first from
+    get gets good have having here into just keep know like make many more most much need next
+    only other over past really said same should since some something still such than that their
+    them then there these they thing things this those through time today until very want what
+    when where which while will with without would your you thank thanks thankful grateful
+    appreciate appreciated honesty honest sorry permission mind okay alright reach touch back
+    later talk talking ask asking come sounds sound fine interested interest covered happy busy
+    not no yes maybe perhaps tell telling told rejection objection turn turns opportunity
+    opportunities prospect prospects trainee reply replies answer answers listen listening he
+    she his her him who whom manages runs sell sells help find argue trying whose down tired
+    once give saying replied please take left last months probably remember assume hang focus
+    already making question poor single person deeper concerns options including respect three
+    five eight second faces facing relates relate fast issues problem problems hung tried
+""")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'&-]*")
 
 

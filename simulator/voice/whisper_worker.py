@@ -8,7 +8,8 @@ pauses (asr_whisper.py), so most are done by the time the turn ends.
 Protocol: frames on stdin (one kind byte, a 4-byte little-endian length, the payload):
 P(rompt) the vocabulary prompt for the following decodes (UTF-8, may be empty);
 D(ecode) a 4-byte ticket then 16 kHz 16-bit mono PCM. One JSON line on stdout per decode:
-{"ticket": n, "segments": [...], "seconds": decode time} or {"ticket": n, "error": "..."};
+{"ticket": n, "segments": [...], "seconds": decode time, "cpu_seconds": CPU time per thread}
+or {"ticket": n, "error": "..."};
 and one {"ready": true} or {"error": "..."} line once the model has loaded. EOF ends the worker.
 """
 
@@ -89,7 +90,7 @@ def main() -> None:
             if model is None:
                 answer({"ticket": ticket, "error": "the model did not load"})
                 continue
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             try:
                 audio = np.frombuffer(payload[TICKET.size:], dtype="<i2").astype(np.float32)
                 segments, _info = model.transcribe(audio / 32768.0, **decode_options(prompt))
@@ -98,7 +99,8 @@ def main() -> None:
                 answer({"ticket": ticket, "error": f"{type(exc).__name__}: {exc}"})
                 continue
             answer({"ticket": ticket, "segments": found,
-                    "seconds": round(time.perf_counter() - started, 4)})
+                    "seconds": round(time.perf_counter() - started, 4),
+                    "cpu_seconds": round((time.process_time() - cpu) / threads, 4)})
     sys.exit(0)
 
 

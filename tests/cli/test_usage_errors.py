@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from simulator.cli.app import app
 
 runner = CliRunner()
-ENGINE = "callsim: unknown speech recognizer 'whisper'; choose one of: vosk, pocketsphinx\n"
+ENGINE = "callsim: unknown speech recognizer 'kaldi'; choose one of: whisper, vosk, pocketsphinx\n"
 # The commands that start calls, each as it would speak (--no-voice keeps the tests quiet).
 CALLS = [["practice", "--persona", "covered-carl", "--no-voice"],
          ["practise", "--persona", "covered-carl", "--no-voice"],
@@ -28,7 +28,7 @@ def refused(tmp_path, args: list[str], stdin: str = "Thanks!\n"):
 
 @pytest.mark.parametrize("call", CALLS, ids=[c[0] for c in CALLS])
 def test_an_unknown_engine_is_refused(tmp_path, call):
-    assert refused(tmp_path, [*call, "--engine", "whisper"]) == ENGINE
+    assert refused(tmp_path, [*call, "--engine", "kaldi"]) == ENGINE
 
 
 @pytest.mark.parametrize("call", [["practice", "--text"], ["practice", "--no-voice"],

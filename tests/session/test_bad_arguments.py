@@ -102,7 +102,7 @@ LONG_ARGS = [
     (["workshop", "start", LONG],
      f"callsim: workshop name {SHOWN} is too long (at most 60 characters)"),
     (["practice", "--persona", "covered-carl", "--no-voice", "--engine", LONG],
-     f"callsim: unknown speech recognizer '{SHOWN}'; choose one of: vosk, pocketsphinx"),
+     f"callsim: unknown speech recognizer '{SHOWN}'; choose one of: whisper, vosk, pocketsphinx"),
 ]
 
 

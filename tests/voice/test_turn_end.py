@@ -42,6 +42,17 @@ CLAUSES = [
     ("we help companies like yours save money", OPEN),
     ("", OPEN),
     ("Thank you for your honesty AND", UNFINISHED),  # case does not matter
+    # Whisper punctuates: its full stop or question mark ends a sentence, "..." leaves it open.
+    ("Thank you for your honesty.", FINISHED),
+    ("We help companies like yours save money.", FINISHED),
+    ("How come you're not interested?", FINISHED),
+    ("Fair enough!", FINISHED),
+    ("Thank you.", OPEN),  # still the start of a reply, punctuated or not
+    ("Thanks.", OPEN),
+    ("Thank you for your honesty, and...", UNFINISHED),
+    ("Thank you for your honesty…", UNFINISHED),
+    ("We could, um.", UNFINISHED),  # a full stop after a filler does not end the sentence
+    ("Thank you for your honesty,", OPEN),
 ]
 
 
