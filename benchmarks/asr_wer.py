@@ -45,6 +45,9 @@ from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from simulator.voice import asr_sphinx, sphinx_decoders  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import neural_voice  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 SALES = [
     "thank you for your time i understand the budget is tight",
@@ -151,17 +154,21 @@ class Passes:
 
 
 def render(clip: Clip, cache: Path) -> tuple[bytes, int]:
-    """espeak-ng audio for the clip (with its noise floor), cached by content."""
+    """The clip's audio (espeak-ng, or Piper for neural_voice.NAME: 16 kHz) with its noise
+    floor, cached by content."""
     key = hashlib.sha1(repr((clip.text, clip.voice, clip.rate, clip.noisy)).encode()).hexdigest()
     path = cache / f"{key[:16]}.wav"
     if not path.exists():
-        raw = cache / f"{key[:16]}.raw.wav"
-        subprocess.run(["espeak-ng", "-v", clip.voice, "-s", str(clip.rate), "-w", str(raw),
-                        clip.text], check=True)
-        with wave.open(str(raw)) as wav:
-            rate, samples = wav.getframerate(), np.frombuffer(wav.readframes(wav.getnframes()),
-                                                             dtype="<i2").astype(np.float64)
-        raw.unlink()
+        if clip.voice == neural_voice.NAME:
+            rate, samples = neural_voice.RATE, neural_voice.render(clip.text, clip.rate)
+        else:
+            raw = cache / f"{key[:16]}.raw.wav"
+            subprocess.run(["espeak-ng", "-v", clip.voice, "-s", str(clip.rate), "-w", str(raw),
+                            clip.text], check=True)
+            with wave.open(str(raw)) as wav:
+                rate, samples = wav.getframerate(), np.frombuffer(
+                    wav.readframes(wav.getnframes()), dtype="<i2").astype(np.float64)
+            raw.unlink()
         pad = np.zeros(int(rate * 0.3))
         samples = np.concatenate([pad, samples, pad])
         if clip.noisy:
@@ -171,13 +178,33 @@ def render(clip: Clip, cache: Path) -> tuple[bytes, int]:
             samples = samples + np.random.default_rng(seed).standard_normal(len(samples)) * (
                 level * 10 ** (-NOISE_DB / 20))
         pcm = np.clip(np.round(samples), -32768, 32767).astype("<i2").tobytes()
-        with wave.open(str(path), "wb") as out:
+        partial = path.with_suffix(".part")
+        with wave.open(str(partial), "wb") as out:
             out.setnchannels(1)
             out.setsampwidth(2)
             out.setframerate(rate)
             out.writeframes(pcm)
+        partial.replace(path)  # an interrupted run leaves no truncated clip in the cache
     with wave.open(str(path)) as wav:
         return wav.readframes(wav.getnframes()), wav.getframerate()
+
+
+def render_16k(clip: Clip, cache: Path) -> bytes:
+    """The clip as 16 kHz PCM (Whisper's rate; espeak-ng's 22 050 Hz resampled with soxr,
+    cached beside it)."""
+    key = hashlib.sha1(repr((clip.text, clip.voice, clip.rate, clip.noisy)).encode()).hexdigest()
+    path = cache / f"{key[:16]}.16k.raw"
+    if path.exists():
+        return path.read_bytes()
+    pcm, rate = render(clip, cache)
+    if rate != 16000:
+        import soxr
+
+        out = soxr.resample(np.frombuffer(pcm, dtype="<i2"), rate, 16000)
+        pcm = np.asarray(out, dtype="<i2").tobytes()
+    path.with_suffix(".part").write_bytes(pcm)
+    path.with_suffix(".part").replace(path)
+    return pcm
 
 
 def dev_set(quick: bool) -> list[Clip]:
@@ -419,6 +446,293 @@ def vosk_figures(clips: list[Clip], cache: Path) -> None:
           f"{wer(pairs['off-topic']):.1%}")
 
 
+# -- Whisper ---------------------------------------------------------------------------------
+# A fixed vocabulary prompt of the trade's nouns, as whisper_prompt.persona_prompt makes from a
+# persona: no dev sentence and no rubric move ("thank you", "how come", "would it be okay") in it.
+WHISPER_PROMPT = ("dispatch, payroll, invoicing, billing, scheduling, trucks, fleet, supplier, "
+                  "contract, budget, pricing, trial, warehouse, logistics, software, onboarding.")
+WHISPER_VOICES = [*VOICES, neural_voice.NAME]  # dev set
+WHISPER_LABELLED_VOICES = [*VOICES[:4], neural_voice.NAME]  # the agreement set's voices + joe
+WHISPER_QUICK_STRIDE = 10  # --quick: every 10th labelled reply (93 of 929), in every voice
+# Moves a misheard reply must not be given: "moves not said" counts each found in the spoken
+# transcript but not in the typed text (the goal is 0).
+NOT_SAID_MOVES = ("gratitude", "permission_close", "keep_us_in_mind")
+GOALS = ("goals: spoken agreement >= 93% on every set, >= 90% in every voice; sales WER <= 8%; "
+         "first word >= 95%")
+_NUMBERS = dict(enumerate([
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty"]))
+_SPELLING = {"ok": "okay", "alright": "all right", "i'd've": "i would have"}
+
+
+@dataclass(eq=False)
+class Heard:
+    """One clip through WhisperRecognizer: its text as written, words, and decode seconds."""
+
+    clip: Clip
+    text: str
+    words: list
+    seconds: float
+    audio: float
+    prompt: bool
+
+
+def whisper_words(text: str) -> str:
+    """Whisper's text in the reference's form for WER: recognizer form, small numbers spelt out
+    ("2 minutes" -> "two minutes"), "OK" -> "okay" (a spelling, not a recognition error)."""
+    from accuracy import recognizer_form
+
+    out = []
+    for word in recognizer_form(text).split():
+        if word.isdigit() and int(word) in _NUMBERS:
+            word = _NUMBERS[int(word)]
+        out.append(_SPELLING.get(word, word))
+    return " ".join(out)
+
+
+def whisper_recognizer(prompt: str | None):
+    """A WhisperRecognizer as a call makes it, that never steps down to another engine (so
+    every row is Whisper's), warmed up with one decode (the worker's first decode is slow)."""
+    from simulator.models.paths import models_dir
+    from simulator.voice.recognizers import make_recognizer
+
+    recognizer = make_recognizer("whisper", models_dir(),
+                                 data_dir=Path(tempfile.mkdtemp(prefix="callsim-asr-whisper-")),
+                                 prompt=prompt)
+    if recognizer.name != "whisper" or not recognizer.ready():
+        sys.exit(f"whisper: not available ({recognizer.notice or recognizer.failure})")
+    recognizer.step_down = None  # a failure raises instead of changing engines mid-benchmark
+    recognizer.live = False  # a recorded reply: one decode of the whole reply, in finish()
+    warm = np.random.default_rng(0).standard_normal(16000 * 2) * 3000
+    recognizer.start(16000)
+    recognizer.accept(np.round(warm).astype("<i2").tobytes())
+    began = time.perf_counter()
+    recognizer.finish()
+    recognizer.cold_seconds = time.perf_counter() - began
+    return recognizer
+
+
+def whisper_decode(recognizer, clips: list[Clip], cache: Path, prompt: bool,
+                   progress: str = "") -> list[Heard]:
+    results = []
+    step = int(16000 * CHUNK_SECONDS) * 2
+    began_all = time.perf_counter()
+    for n, clip in enumerate(clips, 1):
+        pcm = render_16k(clip, cache)
+        recognizer.live = False
+        recognizer.start(16000)
+        for at in range(0, len(pcm), step):
+            recognizer.accept(pcm[at:at + step])
+        began = time.perf_counter()
+        transcript = recognizer.finish()
+        results.append(Heard(clip, transcript.text, list(transcript.words),
+                             time.perf_counter() - began, len(pcm) / 32000, prompt))
+        if progress and n % 100 == 0:
+            print(f"  ... {progress}: {n}/{len(clips)} decoded "
+                  f"({time.perf_counter() - began_all:.0f} s)", file=sys.stderr, flush=True)
+    return results
+
+
+def whisper_dev_set(quick: bool) -> list[Clip]:
+    """dev_set's clips, and every sentence once more in the Piper voice (rate and noise in
+    turn), when Piper is installed."""
+    clips = dev_set(quick)
+    if neural_voice.available():
+        sales, off = (SALES[::5], OFF_TOPIC[::5]) if quick else (SALES, OFF_TOPIC)
+        clips += [Clip(text, "sales" if i < len(sales) else "off-topic", neural_voice.NAME,
+                       RATES[i % 2], (i // 2) % 2 == 1) for i, text in enumerate(sales + off)]
+    return clips
+
+
+def whisper_labelled(quick: bool, voices: list[str]) -> list[Clip]:
+    """Every labelled reply (--quick: every WHISPER_QUICK_STRIDE-th) in every voice; rate and
+    noise in turn so each voice has half its clips with the noise floor."""
+    clips = []
+    for path in LABELLED:
+        items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+                 if line.strip()]
+        items = items[::WHISPER_QUICK_STRIDE] if quick else items
+        name = path.stem.removeprefix("replies-")
+        for v, voice in enumerate(voices):
+            clips += [Clip(item["text"], f"labelled:{name}", voice, RATES[(i + v) % 2],
+                           (i // 2 + v) % 2 == 1, item["expect"])
+                      for i, item in enumerate(items)]
+    return clips
+
+
+def pctl(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def whisper_wer_table(runs: dict[str, list[Heard]]) -> None:
+    print(f"{'engine':<24}{'voice':<11}{'sales WER':>10}{'off WER':>9}{'1st word':>9}"
+          f"{'RTF':>6}{'decode p50':>11}{'p95':>7}{'clips':>6}")
+    for label, results in runs.items():
+        voices = [v for v in WHISPER_VOICES if any(h.clip.voice == v for h in results)]
+        for voice in [*voices, "all"]:
+            mine = [h for h in results if voice in ("all", h.clip.voice)]
+            sales = [(h.clip.text, whisper_words(h.text)) for h in mine if h.clip.kind == "sales"]
+            off = [(h.clip.text, whisper_words(h.text)) for h in mine
+                   if h.clip.kind == "off-topic"]
+            seconds = [h.seconds for h in mine]
+            rtf = sum(seconds) / sum(h.audio for h in mine)
+            print(f"{label if voice == voices[0] else '':<24}{voice:<11}{wer(sales):>10.1%}"
+                  f"{wer(off):>9.1%}{first_word(sales + off):>9.0%}{rtf:>6.2f}"
+                  f"{pctl(seconds, .5):>10.2f}s{pctl(seconds, .95):>6.2f}s{len(mine):>6}")
+
+
+def whisper_agreement(results: list[Heard], label: str, normalise: bool,
+                      typed_cards: dict) -> dict[str, float]:
+    """Spoken verdicts (Whisper's text as written, or in recognizer form) against the labels
+    and the typed text's; by voice, by set and in all. Returns row -> agreement with labels."""
+    from accuracy import recognizer_form
+
+    from simulator.scoring.scorer import score_text
+    from simulator.scoring.unclear import score_heard
+    from simulator.session.engines import Word
+
+    tallies: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for heard in results:
+        typed = typed_cards.get(heard.clip.text)
+        if typed is None:
+            typed = typed_cards[heard.clip.text] = score_text(heard.clip.text)
+        text, words = heard.text, heard.words
+        if normalise:
+            text = recognizer_form(text)
+            words = [Word(recognizer_form(w.text), w.start, w.end, w.conf) for w in words
+                     if recognizer_form(w.text)]
+        spoken = score_heard([(text, words, "whisper", ())])
+        for row in (heard.clip.voice, heard.clip.kind.removeprefix("labelled:"), "all"):
+            tally = tallies[row]
+            for check, want in heard.clip.expect.items():
+                tally[0] += spoken.checks[check].verdict == typed.checks[check].verdict
+                tally[1] += spoken.checks[check].verdict == want
+                tally[2] += typed.checks[check].verdict == want
+                tally[3] += 1
+    sets = [path.stem.removeprefix("replies-") for path in LABELLED]
+    shares = {}
+    for row in [*WHISPER_LABELLED_VOICES, *sets, "all"]:
+        if row not in tallies:
+            continue
+        same, right, typed_right, total = tallies[row]
+        goal = 0.90 if row in WHISPER_LABELLED_VOICES else 0.93
+        shares[row] = right / total
+        print(f"  {label:<30}{row:<11} vs labels {right / total:6.1%} "
+              f"{'ok  ' if right / total >= goal else 'MISS'}(goal {goal:.0%})   vs typed "
+              f"{same / total:6.1%}   (typed vs labels {typed_right / total:6.1%}, "
+              f"{total} verdicts)")
+    return shares
+
+
+def moves_not_said(results: list[Heard], examples: int = 12) -> None:
+    """NOT_SAID_MOVES found in the spoken transcript but not in the typed text."""
+    from simulator.scoring.detect import detect
+
+    typed_moves: dict[str, frozenset] = {}
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    shown = []
+    for heard in results:
+        if heard.clip.text not in typed_moves:
+            typed_moves[heard.clip.text] = detect(heard.clip.text).names
+        spoken = detect(heard.text, heard.words).names
+        extra = [m for m in NOT_SAID_MOVES if m in spoken and m not in typed_moves[heard.clip.text]]
+        for move in extra:
+            for row in (heard.clip.voice, "all"):
+                counts[row][move] += 1
+            if len(shown) < examples:
+                shown.append(f"    {move} [{heard.clip.voice}]: typed {heard.clip.text!r} -> "
+                             f"heard {heard.text!r}")
+    print(f"\nmoves not said ({', '.join(NOT_SAID_MOVES)} heard but not in the typed text; "
+          f"goal 0), {len(results)} spoken replies:")
+    for row in [*WHISPER_LABELLED_VOICES, "all"]:
+        if any(h.clip.voice == row for h in results) or row == "all":
+            found = counts.get(row, {})
+            print(f"  {row:<11} {sum(found.values()):>3}   " + "  ".join(
+                f"{m} {found.get(m, 0)}" for m in NOT_SAID_MOVES))
+    for line in shown:
+        print(line)
+
+
+def whisper_figures(args) -> None:
+    """The Whisper rows: WER, first word, RTF per voice on the dev set with and without the
+    prompt; agreement and moves not said on the labelled sets per voice and set."""
+    began = time.perf_counter()
+    if not neural_voice.available():
+        print(neural_voice.MISSING)
+    prompted = whisper_recognizer(WHISPER_PROMPT)
+    bare = whisper_recognizer(None)
+    print(f"whisper ({prompted.model.name}) ready; first (cold) decode of the worker "
+          f"{prompted.cold_seconds:.2f} s; prompt: {WHISPER_PROMPT!r}")
+    print(GOALS)
+    clips = whisper_dev_set(args.quick)
+    audio = sum(len(render_16k(c, args.cache)) / 32000 for c in clips)
+    print(f"dev set: {len(clips)} clips, {audio:.0f} s, voices "
+          f"{', '.join(sorted({c.voice for c in clips}, key=WHISPER_VOICES.index))}, rates "
+          f"{RATES}, half with a noise floor -{NOISE_DB:.0f} dB (rendered in "
+          f"{time.perf_counter() - began:.0f} s)\n")
+    with_prompt, without = [], []
+    for clip in clips:  # in turn, so both see the same load on the machine
+        with_prompt += whisper_decode(prompted, [clip], args.cache, True)
+        without += whisper_decode(bare, [clip], args.cache, False)
+    whisper_wer_table({"whisper + prompt": with_prompt, "whisper, no prompt": without})
+    if args.no_agreement:
+        print(f"\nwhisper run: {time.perf_counter() - began:.0f} s")
+        return
+    voices = [v for v in WHISPER_LABELLED_VOICES
+              if v != neural_voice.NAME or neural_voice.available()]
+    labelled = whisper_labelled(args.quick, voices)
+    rendered = time.perf_counter()
+    audio = sum(len(render_16k(c, args.cache)) / 32000 for c in labelled)
+    replies = len(labelled) // len(voices)
+    print(f"\nverdict agreement: {replies} labelled replies x {len(voices)} voices = "
+          f"{len(labelled)} clips, {audio:.0f} s of audio (rendered in "
+          f"{time.perf_counter() - rendered:.0f} s)")
+    heard = whisper_decode(prompted, labelled, args.cache, True, "labelled, prompt")
+    typed_cards: dict = {}
+    whisper_agreement(heard, "whisper+prompt, as written", False, typed_cards)
+    whisper_agreement(heard, "whisper+prompt, recognizer form", True, typed_cards)
+    # Without the prompt: each reply in one voice (in turn), against the same clips prompted.
+    firsts = [c for c in labelled if c.voice == voices[0]]
+    rotation = {(c.text, c.kind, voices[i % len(voices)]) for i, c in enumerate(firsts)}
+    one_voice = [c for c in labelled if (c.text, c.kind, c.voice) in rotation]
+    bare_heard = whisper_decode(bare, one_voice, args.cache, False, "labelled, no prompt")
+    print(f"\nprompt or not, {len(one_voice)} labelled clips (each reply in one voice, in turn):")
+    same_clips = [h for h in heard if (h.clip.text, h.clip.kind, h.clip.voice) in rotation]
+    for label, results in (("whisper+prompt", same_clips), ("whisper, no prompt", bare_heard)):
+        shares = whisper_agreement(results, label, False, typed_cards)
+        from simulator.voice.domain_lm.text import words_of
+
+        pairs = [(" ".join(words_of(h.clip.text)), whisper_words(h.text)) for h in results]
+        print(f"  {label:<30}all        WER vs typed words {wer(pairs):.1%}, agreement "
+              f"{shares.get('all', 0):.1%}")
+    moves_not_said(heard)
+    pairs: dict[str, list] = defaultdict(list)
+    from simulator.voice.domain_lm.text import words_of
+
+    for h in heard:
+        pair = (" ".join(words_of(h.clip.text)), whisper_words(h.text))
+        for row in (h.clip.voice, h.clip.kind.removeprefix("labelled:"), "all"):
+            pairs[row].append(pair)
+    print("\nword error rate of the labelled replies (whisper+prompt):\n  " + "  ".join(
+        f"{row} {wer(found):.1%}" for row, found in pairs.items()))
+    seconds = [h.seconds for h in heard]
+    print(f"labelled decode: RTF {sum(seconds) / sum(h.audio for h in heard):.2f}, p50 "
+          f"{pctl(seconds, .5):.2f} s, p95 {pctl(seconds, .95):.2f} s")
+    dump(args.cache / "whisper-last.jsonl", [*with_prompt, *without, *heard, *bare_heard])
+    print(f"\nwhisper run: {time.perf_counter() - began:.0f} s (transcripts: "
+          f"{args.cache / 'whisper-last.jsonl'})")
+
+
+def dump(path: Path, results: list[Heard]) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for h in results:
+            out.write(json.dumps({"voice": h.clip.voice, "kind": h.clip.kind, "noisy": h.clip.noisy,
+                                  "rate": h.clip.rate, "prompt": h.prompt, "said": h.clip.text,
+                                  "heard": h.text, "seconds": round(h.seconds, 3)}) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -430,8 +744,14 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) /
                         "callsim-asr-bench", help="where the rendered clips are kept")
     parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--engine", choices=("pocketsphinx", "whisper"), default="pocketsphinx",
+                        help="whisper: the Whisper rows (dev set in the espeak-ng voices and "
+                        "Piper's joe, prompt or not; agreement per voice and set)")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
+    if args.engine == "whisper":
+        whisper_figures(args)
+        return
     if args.calibrate:
         calibrate(args.cache)
         return

@@ -50,6 +50,7 @@ def decode(recognizers: dict, make, clips: list[Clip], cache: Path) -> list[Hear
         recognizer = recognizers.get(clip.voice) or recognizers.setdefault(clip.voice, make())
         pcm, rate = render(clip, cache)
         step = int(rate * CHUNK_SECONDS) * 2
+        recognizer.live = False  # one clip is one whole reply
         recognizer.start(rate)
         for at in range(0, len(pcm), step):
             recognizer.accept(pcm[at:at + step])
@@ -71,7 +72,7 @@ def decoded(engine: str, setup: str, make, clips: list[Clip], cache: Path) -> li
 
 def word_labels(truth: str, words: Heard) -> list[tuple[float, bool]]:
     """(confidence, heard right) of every recognized word."""
-    heard = [text.lower() for text, _ in words]
+    heard = [" ".join(plain_words(text)) for text, _ in words]
     right = [False] * len(heard)
     for tag, _, _, start, end in Levenshtein.opcodes(plain_words(truth), heard):
         if tag == "equal":
@@ -125,6 +126,19 @@ def report(engine: str, clips: list[Clip], heard: list[Heard]) -> None:
               f"{right_marked:>5}/{right:<4}{right_marked / max(right, 1):>7.1%}")
 
 
+def whisper_report(clips: list[Clip], cache: Path) -> None:
+    from simulator.models.paths import models_dir
+    from simulator.models.whisper import chosen_whisper
+    from simulator.voice.asr_whisper import WhisperRecognizer
+
+    model = chosen_whisper(models_dir())
+    if model is None:
+        print("whisper: not installed (bash setup.sh install) - skipped")
+        return
+    heard = decoded("whisper", model.name, lambda: WhisperRecognizer(model), clips, cache)
+    report("whisper", clips, heard)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -132,9 +146,15 @@ def main() -> None:
                         "(default 3: 120 replies)")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) /
                         "callsim-asr-bench", help="where clips and decoded words are kept")
+    parser.add_argument("--engine", choices=("pocketsphinx", "whisper"), default=None,
+                        help="only this recognizer (default: every one installed)")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     clips = labelled_set(quick=False)[::args.every]
+    if args.engine in (None, "whisper"):
+        whisper_report(clips, args.cache)
+    if args.engine == "whisper":
+        return
     from simulator.voice import asr_sphinx, sphinx_decoders
 
     domain = domain_model(None)

@@ -15,7 +15,8 @@ DataDir = Annotated[Path | None, typer.Option(
          "it).")]
 
 models_app = typer.Typer(
-    help="Speech models for recognizing your replies (Vosk; PocketSphinx is built in).",
+    help="Speech models for recognizing your replies (Whisper and Vosk; PocketSphinx is built "
+         "in).",
     no_args_is_help=True,
 )
 
@@ -30,28 +31,36 @@ def _size(n: int) -> str:
 
 @models_app.command("list")
 def list_models(data_dir: DataDir = None) -> None:
-    """Show installed models, their size, and which recognizer a call will use."""
+    """Show installed models, their size and kind, which one a call will use, and what can be
+    downloaded."""
     from simulator.models.paths import install_dir, models_dir
-    from simulator.models.registry import CATALOG, installed_models
-    from simulator.voice.recognizers import available_engine
+    from simulator.models.registry import CATALOG, all_installed
+    from simulator.voice.recognizers import available_engine, whisper_installed
 
     folder = models_dir(data_dir)
-    installed = installed_models(folder)
+    installed = all_installed(folder)
     typer.echo(f"Models folder: {folder}")
     if folder != install_dir(data_dir):  # models installed in the checkout by an older version
         typer.echo(f"New models go to: {install_dir(data_dir)}")
     if installed:
         for model in installed:
-            typer.echo(f"  {model.name}  {_size(model.size)}  {model.language or '?'}")
+            bundled = "  (bundled)" if model.bundled else ""
+            typer.echo(f"  {model.name}  {_size(model.size)}  {model.kind}  "
+                       f"{model.language or '?'}{bundled}")
     else:
         typer.echo("  (no models installed)")
+    if any(m.kind == "whisper" for m in installed) and not whisper_installed():
+        typer.echo("  Whisper models need faster-whisper, which is not installed: "
+                   ".venv/bin/pip install faster-whisper (or: bash setup.sh install)")
     choice = available_engine(None, folder)
-    if choice.engine == "vosk":
-        typer.echo(f"Recognizer: vosk ({choice.model.name})")
-    else:
+    if choice.engine == "pocketsphinx":
         typer.echo("Recognizer: pocketsphinx (built in)")
         typer.echo(f"  {choice.notice}")
-    missing = [m for m in CATALOG.values() if not (folder / m.name).exists()]
+    else:
+        typer.echo(f"Recognizer: {choice.engine} ({choice.name})")
+    names = {m.name for m in installed}
+    missing = [m for m in CATALOG.values()
+               if m.name not in names and not (folder / m.name).exists()]
     if missing:
         typer.echo("Available to download:")
         for known in missing:
@@ -60,10 +69,12 @@ def list_models(data_dir: DataDir = None) -> None:
 
 @models_app.command("download")
 def download(
-    name: str = typer.Argument(DEFAULT_MODEL, help="Model to fetch from the Vosk model site."),
+    name: str = typer.Argument(DEFAULT_MODEL, help="Model to fetch: a Vosk model (from the Vosk "
+                               "model site) or whisper-base.en / whisper-small.en (from Hugging "
+                               "Face); see `callsim models list`."),
     data_dir: DataDir = None,
 ) -> None:
-    """Download a Vosk model (resumes an interrupted download), verify and install it."""
+    """Download a model (resumes an interrupted download), verify and install it."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -97,12 +108,17 @@ def download(
 @models_app.command("install")
 def install(
     source: Path = typer.Argument(..., help="A model .zip or .tar.gz, or an unpacked model "
-                                "folder."),
+                                "folder (Vosk, or a Whisper CTranslate2 conversion)."),
     name: str = typer.Option(None, "--name", help="Install under this name (default: from the "
-                             "zip's folder or the folder's name)."),
+                             "zip's folder or the folder's name; a Whisper model's name starts "
+                             "with whisper-)."),
     data_dir: DataDir = None,
 ) -> None:
-    """Install a model from a zip, a tar or a folder, e.g. from a USB stick (no network needed)."""
+    """Install a model from a zip, a tar or a folder, e.g. from a USB stick (no network needed).
+
+    A Vosk model folder holds am/, conf/ and graph/; a Whisper one (faster-whisper's CTranslate2
+    format) holds model.bin, config.json and tokenizer.json or vocabulary.txt.
+    """
     from simulator.models.install import install as install_model
     from simulator.models.paths import install_dir
 
@@ -113,7 +129,7 @@ def install(
 @models_app.command("remove")
 def remove(name: str = typer.Argument(..., help="Name shown by `callsim models list`."),
            data_dir: DataDir = None) -> None:
-    """Delete an installed model."""
+    """Delete an installed model (Vosk or Whisper; not the bundled whisper-tiny.en)."""
     from simulator.models.install import remove as remove_model
     from simulator.models.paths import models_dir
 

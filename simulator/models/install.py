@@ -1,9 +1,12 @@
 """Install a model from a zip, a tar archive or a folder (e.g. a USB stick), and remove one.
 
+A model is a Vosk model (am/, conf/, graph/) or a Whisper one (a CTranslate2 conversion:
+model.bin, config.json and tokenizer.json or vocabulary.txt), installed as whisper-<name>.
 Installs are atomic: everything is unpacked or copied into a hidden temporary folder inside the
-models folder, checked to be a Vosk model, then renamed into place. A failure at any point leaves
-no model folder behind. Archives are unpacked as plain files and folders only: an entry that is
-a link, a device or a path leading out of the model folder refuses the whole archive.
+models folder, checked to be a whole model (a Whisper model.bin against the sha256 pinned for its
+name, if any), then renamed into place. A failure at any point leaves no model folder behind.
+Archives are unpacked as plain files and folders only: an entry that is a link, a device or a
+path leading out of the model folder refuses the whole archive.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from simulator.errors import ModelError
+from simulator.models import whisper
 from simulator.models.archives import TAR_ERRORS, Entry, archive_stem, is_tar, open_tar, open_zip
 from simulator.models.registry import (
     InstalledModel,
@@ -26,7 +30,11 @@ from simulator.models.registry import (
     folder_size,
     model_language,
     vosk_layout_problem,
+    whisper_name,
 )
+
+VOSK_PARTS = "am/, conf/ and graph/"
+WHISPER_PARTS = "model.bin, config.json and tokenizer.json"
 
 
 def install(source: Path, models: Path, name: str | None = None) -> InstalledModel:
@@ -42,11 +50,8 @@ def install(source: Path, models: Path, name: str | None = None) -> InstalledMod
 
 
 def install_folder(folder: Path, models: Path, name: str | None = None) -> InstalledModel:
-    problem = vosk_layout_problem(folder)
-    if problem:
-        raise ModelError(f"{folder} is not a Vosk model ({problem}); "
-                         f"give the folder that contains am/, conf/ and graph/")
-    name = check_name(name or folder.resolve().name)
+    kind = folder_kind(folder)
+    name = _model_name(name or folder.resolve().name, kind)
     target = _free_target(models, name)
     with _staging(models, name) as staging:
         try:
@@ -54,13 +59,54 @@ def install_folder(folder: Path, models: Path, name: str | None = None) -> Insta
             shutil.copytree(folder, staging / name)
         except OSError as exc:
             raise _cannot(f"cannot copy {folder} into {models}", models, exc) from exc
-        return _commit(staging / name, target)
+        if kind == "whisper":
+            _check_weights(staging / name, name, folder)
+        return _commit(staging / name, target, kind)
 
 
-def install_zip(archive: Path, models: Path, name: str | None = None) -> InstalledModel:
+def folder_kind(folder: Path) -> str:
+    """"whisper" or "vosk", or a one-line ModelError naming what the folder lacks."""
+    whisper_problem = whisper.whisper_layout_problem(folder)
+    if whisper_problem is None:
+        return "whisper"
+    vosk_problem = vosk_layout_problem(folder)
+    if vosk_problem is None:
+        return "vosk"
+    meant_whisper = (folder.name.startswith((whisper.WHISPER_PREFIX, "faster-whisper-"))
+                     or (folder / "model.bin").exists() or (folder / "config.json").exists())
+    meant_vosk = any((folder / part).exists() for part in ("am", "conf", "graph"))
+    if meant_vosk:
+        raise ModelError(f"{folder} is not a Vosk model ({vosk_problem}); "
+                         f"give the folder that contains {VOSK_PARTS}")
+    if meant_whisper:
+        raise ModelError(f"{folder} is not a whole Whisper model ({whisper_problem}); "
+                         f"give the folder that contains {WHISPER_PARTS}")
+    raise ModelError(f"{folder} is neither a Vosk model ({vosk_problem}) nor a Whisper model "
+                     f"({whisper_problem}); give the folder that contains {VOSK_PARTS} (Vosk) "
+                     f"or {WHISPER_PARTS} (Whisper)")
+
+
+def _model_name(name: str, kind: str) -> str:
+    """The folder name to install under: checked, and whisper-<name> for a Whisper model."""
+    check_name(name)
+    return check_name(whisper_name(name)) if kind == "whisper" else name
+
+
+def _check_weights(root: Path, name: str, source: Path) -> None:
+    """A Whisper model installed under a name callsim knows must have that model's weights."""
+    pinned = whisper.PINNED_SHA256.get(name)
+    if pinned is not None and whisper.file_sha256(root / "model.bin") != pinned:
+        raise ModelError(f"the model.bin in {source} is not the one of {name} (its sha256 "
+                         f"differs); install it under another name with --name, e.g. "
+                         f"--name {name}-custom, or copy it again if it is damaged")
+
+
+def install_zip(archive: Path, models: Path, name: str | None = None,
+                expect: str | None = None) -> InstalledModel:
+    """Install the zip's model; `expect` ("vosk") refuses any other kind."""
     try:
         with open_zip(archive) as entries:
-            return _install_entries(entries, archive, models, name)
+            return _install_entries(entries, archive, models, name, expect)
     except zipfile.BadZipFile as exc:
         raise ModelError(f"{archive} is not a valid zip file ({exc}); "
                          f"download it again or give the unpacked model folder") from exc
@@ -83,6 +129,11 @@ def install_tar(archive: Path, models: Path, name: str | None = None) -> Install
 
 
 def remove(name: str, models: Path) -> InstalledModel:
+    bundled = whisper.bundled_whisper()
+    if bundled is not None and name == bundled.name and not (models / name).exists():
+        raise ModelError(f"{name} comes with callsim (the {whisper.BUNDLED_PACKAGE} package in "
+                         f"{bundled.path.parent.parent}) and cannot be removed; to use another "
+                         f"recognizer, choose one with --engine vosk|pocketsphinx")
     model = find_installed(models, name)
     # Rename first so a half-deleted folder is never mistaken for a model.
     trash = Path(tempfile.mkdtemp(dir=models, prefix=f".remove-{name}-"))
@@ -91,8 +142,17 @@ def remove(name: str, models: Path) -> InstalledModel:
     return model
 
 
+def install_downloaded(folder: Path, models: Path, name: str) -> InstalledModel:
+    """Put a downloaded, verified Whisper model (a hidden folder inside `models`) in place."""
+    problem = whisper.whisper_layout_problem(folder)
+    if problem:
+        raise ModelError(f"the download of {name} is incomplete ({problem}); run the same "
+                         f"command again")
+    return _commit(folder, _free_target(models, name), "whisper")
+
+
 def _install_entries(entries: list[Entry], archive: Path, models: Path,
-                     name: str | None) -> InstalledModel:  # fmt: skip
+                     name: str | None, expect: str | None = None) -> InstalledModel:  # fmt: skip
     """Check every entry, then unpack them into a fresh hidden folder and rename it into place.
 
     Only plain files and folders are ever created (never a link), each at a path checked to
@@ -104,7 +164,8 @@ def _install_entries(entries: list[Entry], archive: Path, models: Path,
             raise ModelError(f"refusing to install {archive}: entry {entry.name!r} is a "
                              f"{entry.kind}, which a model never needs; nothing was installed")
     prefix = _common_folder(places)
-    name = check_name(name or prefix or archive_stem(archive))
+    kind = expect or _archive_kind(places, prefix, archive)
+    name = _model_name(name or prefix or archive_stem(archive), kind)
     target = _free_target(models, name)
     _check_space(models, sum(entry.size for entry in entries if entry.kind == "file"), archive)
     with _staging(models, name) as staging:
@@ -115,10 +176,28 @@ def _install_entries(entries: list[Entry], archive: Path, models: Path,
             parts = parts[1:] if prefix is not None else parts
             if parts:
                 _unpack(entry, root.joinpath(*parts), inside, archive)
-        problem = vosk_layout_problem(root)
-        if problem:
-            raise ModelError(f"{archive} does not contain a Vosk model ({problem})")
-        return _commit(root, target)
+        if kind == "whisper":
+            problem = whisper.whisper_layout_problem(root)
+            if problem:
+                raise ModelError(f"{archive} does not contain a whole Whisper model ({problem})")
+            _check_weights(root, name, archive)
+        else:
+            problem = vosk_layout_problem(root)
+            if problem:
+                raise ModelError(f"{archive} does not contain a Vosk model ({problem})")
+        return _commit(root, target, kind)
+
+
+def _archive_kind(places: list[tuple[Entry, tuple[str, ...]]], prefix: str | None,
+                  archive: Path) -> str:
+    """What the archive holds, from its entries' names (before anything is unpacked)."""
+    inside = {parts[1:] if prefix is not None else parts for _, parts in places}
+    if ("model.bin",) in inside or ("config.json",) in inside:
+        return "whisper"
+    if any(parts and parts[0] in ("am", "conf", "graph") for parts in inside):
+        return "vosk"
+    raise ModelError(f"{archive} contains neither a Vosk model (no am/final.mdl) nor a Whisper "
+                     f"model (no model.bin)")
 
 
 def _place(entry: str, archive: Path) -> tuple[str, ...]:
@@ -198,13 +277,14 @@ class _staging:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-def _commit(staged: Path, target: Path) -> InstalledModel:
+def _commit(staged: Path, target: Path, kind: str = "vosk") -> InstalledModel:
     # rename (not replace): never overwrite a model someone installed meanwhile.
     try:
         os.rename(staged, target)
     except OSError as exc:
         raise ModelError(f"cannot install into {target}: {_reason(exc)}") from exc
-    return InstalledModel(target.name, target, folder_size(target), model_language(target.name))
+    return InstalledModel(target.name, target, folder_size(target), model_language(target.name),
+                          kind)
 
 
 def _cannot(action: str, models: Path, exc: OSError) -> ModelError:

@@ -44,8 +44,15 @@ def models_dir(data_dir: str | Path | None = None) -> Path:
 
 
 def _holds_a_model(folder: Path) -> bool:
+    """`folder` holds a Vosk model, or a Whisper one (a whisper-* folder with model.bin)."""
     from simulator.models.registry import vosk_layout_problem
+    from simulator.models.whisper import WHISPER_PREFIX, whisper_layout_problem
 
-    return folder.is_dir() and any(not entry.name.startswith(".")
-                                   and vosk_layout_problem(entry) is None
-                                   for entry in folder.iterdir())
+    def a_model(entry: Path) -> bool:
+        if entry.name.startswith("."):
+            return False
+        if entry.name.startswith(WHISPER_PREFIX) and whisper_layout_problem(entry) is None:
+            return True
+        return vosk_layout_problem(entry) is None
+
+    return folder.is_dir() and any(a_model(entry) for entry in folder.iterdir())

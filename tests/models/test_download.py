@@ -167,7 +167,8 @@ def test_base_url_comes_from_the_environment(model_site, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("name, message", [
     ("vosk-model-fr-0.22", "unknown model 'vosk-model-fr-0.22'; downloadable models: "
-                           "vosk-model-small-en-us-0.15, vosk-model-en-us-0.22-lgraph"),
+                           "vosk-model-small-en-us-0.15, vosk-model-en-us-0.22-lgraph, "
+                           "whisper-base.en, whisper-small.en"),
     ("../x", "invalid model name '../x'; use letters, digits, '.', '_' and '-' "
              "(e.g. vosk-model-small-en-us-0.15)"),
 ])

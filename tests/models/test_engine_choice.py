@@ -38,7 +38,10 @@ def test_a_named_model_is_used_even_when_not_english(tmp_path):
 
 
 @pytest.mark.parametrize("engine, model, message", [
-    ("whisper", None, "unknown speech recognizer 'whisper'; choose one of: vosk, pocketsphinx"),
+    ("julius", None, "unknown speech recognizer 'julius'; choose one of: whisper, vosk, "
+                     "pocketsphinx"),
+    ("whisper", None, "no Whisper model is installed; install it with: bash setup.sh install, "
+                      "or choose another recognizer: --engine vosk|pocketsphinx"),
     ("vosk", None, "no Vosk model is installed in {models}; install one with: "
                    "callsim models download vosk-model-small-en-us-0.15"),
     (None, EN, "no Vosk model named 'vosk-model-small-en-us-0.15' in {models}; see: "

@@ -149,8 +149,10 @@ def test_folder_install_copies_the_model(tmp_path):
 
 
 @pytest.mark.parametrize("build, message", [
-    (lambda p: p.mkdir() or p, "{src} is not a Vosk model (no am/final.mdl); give the folder "
-                               "that contains am/, conf/ and graph/"),
+    (lambda p: p.mkdir() or p, "{src} is neither a Vosk model (no am/final.mdl) nor a Whisper "
+                               "model (no model.bin); give the folder that contains am/, conf/ "
+                               "and graph/ (Vosk) or model.bin, config.json and tokenizer.json "
+                               "(Whisper)"),
     (lambda p: (make_model_folder(p) / "conf" / "mfcc.conf").unlink() or p,
      "{src} is not a Vosk model (no conf/mfcc.conf); give the folder that contains am/, conf/ "
      "and graph/"),
@@ -161,7 +163,8 @@ def test_folder_install_copies_the_model(tmp_path):
                                            "file); download it again or give the unpacked "
                                            "model folder"),
     (lambda p: (p.write_bytes(make_zip({"notes.txt": b"hi"})), p)[1],
-     "{src} does not contain a Vosk model (no am/final.mdl)"),
+     "{src} contains neither a Vosk model (no am/final.mdl) nor a Whisper model (no "
+     "model.bin)"),
     (lambda p: p, "{src}: no such file or folder; give a model .zip or a model folder"),
 ])
 def test_what_is_not_a_model_is_refused(tmp_path, build, message):
