@@ -25,10 +25,13 @@ TICKET = struct.Struct("<I")
 SAMPLE_RATE = 16000
 
 
-def decode_options(prompt: str | None) -> dict:
+def decode_options(prompt: str | None, seconds: float) -> dict:
     """Deterministic decoding: greedy at temperature 0 only (no sampled fallback), each reply on
-    its own (no previous text), words with timings and probabilities for the unsure marks."""
+    its own (no previous text), words with timings and probabilities for the unsure marks. The
+    tokens are capped by the audio's length (a fast talker says ~4 tokens a second): a loop on a
+    tone or hum stops there instead of running to 448 tokens (seconds of decoding, thrown away)."""
     return {
+        "max_new_tokens": min(224, int(8 * seconds) + 16),
         "language": "en",
         "task": "transcribe",
         "beam_size": 1,
@@ -93,7 +96,8 @@ def main() -> None:
             started, cpu = time.perf_counter(), time.process_time()
             try:
                 audio = np.frombuffer(payload[TICKET.size:], dtype="<i2").astype(np.float32)
-                segments, _info = model.transcribe(audio / 32768.0, **decode_options(prompt))
+                options = decode_options(prompt, len(audio) / SAMPLE_RATE)
+                segments, _info = model.transcribe(audio / 32768.0, **options)
                 found = [segment_json(s) for s in segments]
             except Exception as exc:
                 answer({"ticket": ticket, "error": f"{type(exc).__name__}: {exc}"})
