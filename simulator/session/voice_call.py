@@ -68,7 +68,10 @@ class SpokenReplies:
                 partial = self.recognizer.accept(pcm) or partial
                 if self.turn:
                     self.turn.update(level, partial, len(pcm) / 2 / rate)
-                return partial  # the end of the turn waits longer for unfinished words
+                # The end of the turn waits longer for unfinished words; a recognizer whose
+                # words lag the audio (Whisper) says which of them still apply.
+                ending = getattr(self.recognizer, "turn_text", None)
+                return ending() if ending is not None else partial
 
             if self.turn:
                 self.turn.begin(source)

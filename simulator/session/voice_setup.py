@@ -19,7 +19,7 @@ from simulator.session.voice_call import (
     wav_sources,
 )
 
-DEMO_TRAINEE_VOICE = VoiceSettings(rate=160, pitch=60, gender="female", variant="en-us")
+DEMO_TRAINEE_VOICE = VoiceSettings(rate=125, pitch=45, gender="male", variant="en-gb")
 
 
 def scan_devices() -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from simulator.errors import ModelError, require
 from simulator.models.whisper import WhisperModel
+from simulator.scoring.confidence import unsure_threshold
 from simulator.session.engines import Audio, Transcript
 from simulator.voice.child_process import ChildProcess
 from simulator.voice.whisper_text import transcript
@@ -141,6 +142,7 @@ class _Decode:
     ticket: int
     end: int  # bytes of the reply audio it covers
     offset: float  # seconds into the reply audio where it starts
+    last: int  # the end of the last voiced frame when it was asked for
 
 
 class WhisperRecognizer:
@@ -179,6 +181,7 @@ class WhisperRecognizer:
     # -- Recognizer ---------------------------------------------------------------------
     def start(self, rate: int) -> None:
         if self._instead is not None:
+            self._partial = ""
             self._instead.start(rate)
             return
         self.given_rate = rate  # audio at another rate is kept and resampled when it ends
@@ -194,10 +197,13 @@ class WhisperRecognizer:
         self._pending: _Decode | None = None
         self._shown: int | None = None  # the ticket whose words are the partial
         self._partial = ""
+        self._turn_text = ""
+        self._turn_covers = -1
 
     def accept(self, pcm: bytes) -> str:
         if self._instead is not None:
-            return self._instead.accept(pcm)
+            self._partial = self._instead.accept(pcm)
+            return self._partial
         if self.given_rate != SAMPLE_RATE:
             self._given += pcm
             return ""
@@ -251,13 +257,28 @@ class WhisperRecognizer:
         tail = round(PAUSE_DECODE * self.rate) * _BYTES
         return min(len(self._audio), self._last + tail)
 
+    def turn_text(self) -> str:
+        """The words so far for the end of turn (turn_end.py reads Whisper's punctuation):
+        those of the latest pause decode while it covers every voiced frame, without the unsure
+        words at its end ("…your honesty and." misheard as "…your Augusti -end." must not read
+        as a finished sentence); "" (neither finished nor not) once the trainee spoke again."""
+        if self._instead is not None:
+            return self._partial  # the smaller engine's words keep pace with the audio
+        return self._turn_text if self._turn_covers == self._last else ""
+
     def _decode_in_pause(self) -> None:
         pending = self._pending
         if pending is not None and pending.ticket != self._shown:
             answer = self._worker.poll(pending.ticket)
-            if answer is not None:
+            if answer is not None and "skipped" not in answer:
                 self._shown = pending.ticket
-                self._partial = transcript(answer.get("segments", [])).text or self._partial
+                heard = transcript(answer.get("segments", []))
+                self._partial = heard.text or self._partial
+                words = list(heard.words)
+                while words and words[-1].conf < unsure_threshold("whisper"):
+                    words.pop()
+                self._turn_text = " ".join(w.text for w in words)
+                self._turn_covers = pending.last
         if self._voiced * FRAME < MIN_VOICED:
             return
         end = self._span_end()
@@ -269,7 +290,7 @@ class WhisperRecognizer:
         start = self._span_start()
         self._worker.prompt(self.prompt)
         self._pending = _Decode(self._worker.ask(bytes(self._audio[start:end])), end,
-                                start / (self.rate * _BYTES))
+                                start / (self.rate * _BYTES), self._last)
         return self._pending
 
     # -- when Whisper cannot ------------------------------------------------------------

@@ -10,14 +10,17 @@ P(rompt) the vocabulary prompt for the following decodes (UTF-8, may be empty);
 D(ecode) a 4-byte ticket then 16 kHz 16-bit mono PCM. One JSON line on stdout per decode:
 {"ticket": n, "segments": [...], "seconds": decode time, "cpu_seconds": CPU time per thread}
 or {"ticket": n, "error": "..."};
-and one {"ready": true} or {"error": "..."} line once the model has loaded. EOF ends the worker.
+{"ticket": n, "skipped": true} for a decode a newer one made stale before it began; and one
+{"ready": true} or {"error": "..."} line once the model has loaded. EOF ends the worker.
 """
 
 from __future__ import annotations
 
 import json
+import queue
 import struct
 import sys
+import threading
 import time
 
 HEADER = struct.Struct("<cI")
@@ -73,6 +76,10 @@ def main() -> None:
         replies.flush()
 
     model_path, threads = sys.argv[1], int(sys.argv[2])
+    # Read requests from the start: while the model loads the caller's writes never block.
+    requests: queue.Queue[tuple[bytes, bytes] | None] = queue.Queue()
+    threading.Thread(target=_read_requests, args=(sys.stdin.buffer, requests),
+                     daemon=True).start()
     try:
         import numpy as np
 
@@ -82,30 +89,50 @@ def main() -> None:
         answer({"error": f"{type(exc).__name__}: {exc}"})
         model = None
     prompt = None
-    stdin = sys.stdin.buffer
-    while len(header := stdin.read(HEADER.size)) == HEADER.size:
-        kind, size = HEADER.unpack(header)
-        payload = stdin.read(size)
+    while (request := requests.get()) is not None:
+        kind, payload = request
         if kind == b"P":
             prompt = payload.decode("utf-8", "replace")
-        elif kind == b"D":
-            (ticket,) = TICKET.unpack(payload[:TICKET.size])
-            if model is None:
-                answer({"ticket": ticket, "error": "the model did not load"})
-                continue
-            started, cpu = time.perf_counter(), time.process_time()
-            try:
-                audio = np.frombuffer(payload[TICKET.size:], dtype="<i2").astype(np.float32)
-                options = decode_options(prompt, len(audio) / SAMPLE_RATE)
-                segments, _info = model.transcribe(audio / 32768.0, **options)
-                found = [segment_json(s) for s in segments]
-            except Exception as exc:
-                answer({"ticket": ticket, "error": f"{type(exc).__name__}: {exc}"})
-                continue
-            answer({"ticket": ticket, "segments": found,
-                    "seconds": round(time.perf_counter() - started, 4),
-                    "cpu_seconds": round((time.process_time() - cpu) / threads, 4)})
+            continue
+        if kind != b"D":
+            continue
+        # A newer decode already waiting makes this one stale (the trainee spoke again, or the
+        # turn ended): skip it rather than make the newer one wait behind it.
+        while not requests.empty():
+            newer = requests.get()
+            if newer is None:
+                requests.put(None)
+                break
+            if newer[0] == b"P":
+                prompt = newer[1].decode("utf-8", "replace")
+            elif newer[0] == b"D":
+                answer({"ticket": TICKET.unpack(payload[:TICKET.size])[0], "skipped": True})
+                payload = newer[1]
+        (ticket,) = TICKET.unpack(payload[:TICKET.size])
+        if model is None:
+            answer({"ticket": ticket, "error": "the model did not load"})
+            continue
+        started, cpu = time.perf_counter(), time.process_time()
+        try:
+            audio = np.frombuffer(payload[TICKET.size:], dtype="<i2").astype(np.float32)
+            options = decode_options(prompt, len(audio) / SAMPLE_RATE)
+            segments, _info = model.transcribe(audio / 32768.0, **options)
+            found = [segment_json(s) for s in segments]
+        except Exception as exc:
+            answer({"ticket": ticket, "error": f"{type(exc).__name__}: {exc}"})
+            continue
+        answer({"ticket": ticket, "segments": found,
+                "seconds": round(time.perf_counter() - started, 4),
+                "cpu_seconds": round((time.process_time() - cpu) / threads, 4)})
     sys.exit(0)
+
+
+def _read_requests(stdin, requests: queue.Queue) -> None:
+    """Frames as they arrive, so the decoder can see whether a newer request is waiting."""
+    while len(header := stdin.read(HEADER.size)) == HEADER.size:
+        kind, size = HEADER.unpack(header)
+        requests.put((kind, stdin.read(size)))
+    requests.put(None)
 
 
 if __name__ == "__main__":

@@ -126,4 +126,4 @@ def test_unsure_words_are_found_in_the_text(text, heard_words, engine, spans):
 
 
 def test_each_engine_has_a_named_threshold():
-    assert UNSURE_BELOW == {"pocketsphinx": 0.3, "vosk": 0.5}
+    assert UNSURE_BELOW == {"pocketsphinx": 0.3, "vosk": 0.5, "whisper": 0.5}

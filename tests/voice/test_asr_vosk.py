@@ -42,7 +42,8 @@ def test_explicit_vosk_uses_the_installed_model(models):
     assert recognizer.notice is None
 
 
-def test_auto_mode_does_not_pick_a_non_english_model(models):
+def test_auto_mode_does_not_pick_a_non_english_model(models, monkeypatch):
+    monkeypatch.setattr("simulator.voice.recognizers.whisper_installed", lambda: False)
     choice = available_engine(None, models)
     assert (choice.engine, choice.model, choice.notice) == ("pocketsphinx", None, FALLBACK_NOTICE)
 
