@@ -24,7 +24,7 @@ from simulator.models.whisper import WhisperModel
 from simulator.scoring.confidence import unsure_threshold
 from simulator.session.engines import Audio, Transcript
 from simulator.voice.child_process import ChildProcess
-from simulator.voice.whisper_text import transcript
+from simulator.voice.whisper_text import plain, transcript
 from simulator.voice.whisper_worker import HEADER, SAMPLE_RATE, TICKET
 
 PAUSE_DECODE = 0.25  # seconds of silence after speech before the reply so far is decoded
@@ -35,6 +35,7 @@ LOAD_WAIT = 60.0  # seconds for the worker to load its model (a cold disk, a bus
 ANSWER_WAIT = 10.0  # seconds, plus two per second of audio, before a decode is given up on
 SLOW_RTF = 0.5  # decode seconds per second of audio above which the machine is too slow
 JUDGE_SPEED_AFTER = 3.0  # seconds of reply audio it takes to judge that
+TRUST_PUNCTUATION = 0.75  # mean word probability below which Whisper's full stop is not read
 _BYTES = 2  # 16-bit samples
 
 
@@ -135,6 +136,19 @@ def shared_worker(model: WhisperModel) -> WhisperWorker:
     if worker is None or not worker.alive:
         worker = _workers[key] = WhisperWorker(model)
     return worker
+
+
+def words_for_turn_end(words) -> str:
+    """A pause decode's words as the end of turn should read them: without the unsure words at
+    their end, and without punctuation when Whisper was unsure of the words as a whole (a
+    mishearing of "...your honesty and" as "...it's the end." must not end the turn early)."""
+    words = list(words)
+    while words and words[-1].conf < unsure_threshold("whisper"):
+        words.pop()
+    text = " ".join(w.text for w in words)
+    if words and sum(w.conf for w in words) / len(words) < TRUST_PUNCTUATION:
+        text = plain(text)  # the words rule alone (turn_end.py)
+    return text
 
 
 @dataclass
@@ -274,10 +288,7 @@ class WhisperRecognizer:
                 self._shown = pending.ticket
                 heard = transcript(answer.get("segments", []))
                 self._partial = heard.text or self._partial
-                words = list(heard.words)
-                while words and words[-1].conf < unsure_threshold("whisper"):
-                    words.pop()
-                self._turn_text = " ".join(w.text for w in words)
+                self._turn_text = words_for_turn_end(heard.words)
                 self._turn_covers = pending.last
         if self._voiced * FRAME < MIN_VOICED:
             return

@@ -159,3 +159,28 @@ def test_a_whole_recorded_reply_ends_with_its_input_where_the_speech_stopped():
     for voiced in frames("...." + SPEECH + "." * 300 + SPEECH + "." * 20):
         tracker.step(voiced)
     assert tracker.finish() == [EndpointEvent("end", pytest.approx(324 * S), "end_of_input")]
+
+
+# Whisper's pause decode as the end of turn reads it (asr_whisper.words_for_turn_end): its
+# punctuation only when it was sure of the words, and never its unsure last words.
+WHISPER_WORDS = [
+    ([("How", 0.9), ("come?", 0.95)], "How come?", FINISHED),
+    ([("Thank", 0.9), ("you", 0.9), ("for", 0.9), ("your", 0.9), ("honesty", 0.9),
+      ("and...", 0.8)], "Thank you for your honesty and...", UNFINISHED),
+    # "...your honesty and" misheard: the unsure last words go, the rest reads open
+    ([("Thank", 0.9), ("you", 0.91), ("for", 0.98), ("your", 0.95), ("Augusti", 0.27),
+      ("End.", 0.2)], "Thank you for your", UNFINISHED),
+    ([("And", 0.41), ("you", 0.75), ("follow", 0.59), ("along,", 0.6), ("it's", 0.7),
+      ("the", 0.8), ("end.", 0.6)], "and you follow along it's the end", OPEN),
+    ([("Maybe.", 0.3)], "", OPEN),
+]
+
+
+@pytest.mark.parametrize(("words", "text", "state"), WHISPER_WORDS,
+                         ids=[text or "(nothing)" for _, text, _ in WHISPER_WORDS])
+def test_whisper_punctuation_counts_only_when_its_words_are_sure(words, text, state):
+    from simulator.session.engines import Word
+    from simulator.voice.asr_whisper import words_for_turn_end
+
+    heard = words_for_turn_end([Word(w, 0.0, 0.1, conf) for w, conf in words])
+    assert (heard, clause_state(heard)) == (text, state)
