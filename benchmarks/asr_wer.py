@@ -525,7 +525,8 @@ def whisper_decode(recognizer, clips: list[Clip], cache: Path, prompt: bool,
         for at in range(0, len(pcm), step):
             recognizer.accept(pcm[at:at + step])
         began = time.perf_counter()
-        transcript = recognizer.finish()
+        recognizer.finish()
+        transcript = recognizer.written  # as Whisper wrote it: both forms are scored from it
         results.append(Heard(clip, transcript.text, list(transcript.words),
                              time.perf_counter() - began, len(pcm) / 32000, prompt))
         if progress and n % 100 == 0:
@@ -619,7 +620,7 @@ def whisper_agreement(results: list[Heard], label: str, normalise: bool,
         same, right, typed_right, total = tallies[row]
         goal = 0.90 if row in WHISPER_LABELLED_VOICES else 0.93
         shares[row] = right / total
-        print(f"  {label:<30}{row:<11} vs labels {right / total:6.1%} "
+        print(f"  {label:<33}{row:<11} vs labels {right / total:6.1%} "
               f"{'ok  ' if right / total >= goal else 'MISS'}(goal {goal:.0%})   vs typed "
               f"{same / total:6.1%}   (typed vs labels {typed_right / total:6.1%}, "
               f"{total} verdicts)")
@@ -702,17 +703,13 @@ def whisper_figures(args) -> None:
     same_clips = [h for h in heard if (h.clip.text, h.clip.kind, h.clip.voice) in rotation]
     for label, results in (("whisper+prompt", same_clips), ("whisper, no prompt", bare_heard)):
         shares = whisper_agreement(results, label, False, typed_cards)
-        from simulator.voice.domain_lm.text import words_of
-
-        pairs = [(" ".join(words_of(h.clip.text)), whisper_words(h.text)) for h in results]
-        print(f"  {label:<30}all        WER vs typed words {wer(pairs):.1%}, agreement "
+        pairs = [(whisper_words(h.clip.text), whisper_words(h.text)) for h in results]
+        print(f"  {label:<33}all        WER vs typed words {wer(pairs):.1%}, agreement "
               f"{shares.get('all', 0):.1%}")
     moves_not_said(heard)
     pairs: dict[str, list] = defaultdict(list)
-    from simulator.voice.domain_lm.text import words_of
-
     for h in heard:
-        pair = (" ".join(words_of(h.clip.text)), whisper_words(h.text))
+        pair = (whisper_words(h.clip.text), whisper_words(h.text))
         for row in (h.clip.voice, h.clip.kind.removeprefix("labelled:"), "all"):
             pairs[row].append(pair)
     print("\nword error rate of the labelled replies (whisper+prompt):\n  " + "  ".join(

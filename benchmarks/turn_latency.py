@@ -42,7 +42,7 @@ from simulator.voice.capture import WavSource
 from simulator.voice.speech_cache import SpeechCache
 from simulator.voice.tts import EspeakSynthesizer, Pyttsx3Synthesizer
 from simulator.voice.turn_end import FINISHED, clause_state
-from simulator.voice.vad import FRAME_SECONDS, SILENCE, EndpointSettings, listen
+from simulator.voice.vad import FRAME_SECONDS, EndpointSettings, listen
 from simulator.voice.wavio import concat, resample, silence
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,6 +111,12 @@ class TimedRecognizer:
         self.final = time.perf_counter() - started
         return transcript
 
+    def on_frame(self, _level, pcm):
+        """What SpokenReplies gives the end of turn: the words that still apply."""
+        partial = self.accept(pcm)
+        ending = getattr(self.inner, "turn_text", None)
+        return ending() if ending is not None else partial
+
 
 def sound_server_env() -> dict | None:
     done = subprocess.run(["bash", str(ROOT / "scripts" / "soundserver.sh"), "start"],
@@ -170,19 +176,23 @@ def main() -> None:
 
         sink = SoundDeviceSink()
         sink.play(speech.get(persona.opening[0], voice))  # a call plays its opening line first
+    worker = getattr(getattr(inner, "_worker", None), "_child", None)
+    worker_cpu, spoken = (_cpu_seconds(worker.pid) if worker else 0.0), 0.0
     for index in range(args.replies):
         text = REPLIES[index % len(REPLIES)]
         audio = resample(espeak.render(text, VOICES[index % len(VOICES)]), 16000)
         source = PacedSource(concat(silence(0.8), audio, silence(1.5)))
         recognizer.start(16000)
-        captured = listen(source, settings, lambda _level, pcm: recognizer.accept(pcm))
+        captured = listen(source, settings, recognizer.on_frame)
         transcript = recognizer.finish()
         inner = recognizer.inner
         unsure = getattr(inner, "last_scores", {}).get("domain", 1.0) < asr_sphinx.FALLBACK_BELOW
         second_passes += unsure
         end_of_speech = captured.speech_start + captured.duration
+        spoken += captured.duration
         waits.append(captured.heard - end_of_speech)
-        end_states.append(clause_state(getattr(recognizer.inner, "_partial", "") or ""))
+        ending = getattr(recognizer.inner, "turn_text", None)
+        end_states.append(clause_state(ending() if ending is not None else ""))
         finals.append(recognizer.final)
         rtfs.append((recognizer.streaming + recognizer.final) / source.audio.seconds)
         started = time.perf_counter()
@@ -220,6 +230,13 @@ def main() -> None:
     row("recognizer real-time factor", rtfs, unit="x", scale=1.0)
     if args.engine == "whisper":
         whisper_figures(recognizer, after_finished, end_states, args.replies)
+        if worker is not None:
+            # Every pause of 0.25 s is decoded (the meter's words and the early transcript):
+            # what that costs the laptop, per second the trainee speaks.
+            used = _cpu_seconds(worker.pid) - worker_cpu
+            print(f"  Whisper worker CPU: {used:.1f} s for {spoken:.0f} s of speech "
+                  f"({used / spoken:.2f} CPU s per s spoken; "
+                  f"{recognizer.inner._worker._tickets} decodes asked for {args.replies} replies)")
         open_clause_check(recognizer, settings, args.open_clause_runs)
     help_times = []
     for _ in range(5):
@@ -307,8 +324,8 @@ def open_clause_check(recognizer, settings: EndpointSettings, runs: int) -> None
         recognizer.start(16000)
         states = []
 
-        def on_frame(_level, pcm, states=states):
-            partial = recognizer.accept(pcm)
+        def on_frame(level, pcm, states=states):
+            partial = recognizer.on_frame(level, pcm)
             if not states or states[-1][1] != partial:
                 states.append((round(time.monotonic(), 2), partial))
             return partial
@@ -316,11 +333,11 @@ def open_clause_check(recognizer, settings: EndpointSettings, runs: int) -> None
         captured = listen(source, settings, on_frame)
         transcript = recognizer.finish()
         end = captured.speech_start + captured.duration
-        whole = captured.reason == SILENCE and end > second_at + 0.3
+        whole = end > second_at + 0.3  # (it may end with the input, after a long wait)
         cut += not whole
         partials = " | ".join(repr(p) for _, p in states if p)
         print(f"    {'one reply ' if whole else 'CUT       '} {voice.gender}/{voice.variant}: "
-              f"ended {end:.2f} s (second part from {second_at:.2f} s), heard "
+              f"ended {end:.2f} s by {captured.reason} (second part from {second_at:.2f} s), heard "
               f"{transcript.text!r}; partials {partials}")
     print(f"  replies cut at the pause after an open clause: {cut}/{runs} (goal 0)")
 
@@ -371,6 +388,15 @@ def _rss_kb(pid: int) -> int:
         return 0
     return next((int(line.split()[1]) for line in status.splitlines()
                  if line.startswith("VmRSS:")), 0)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """A live process's CPU time so far (user + system), in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _peak_kb(pid: int) -> int:

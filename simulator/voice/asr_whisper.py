@@ -24,7 +24,7 @@ from simulator.models.whisper import WhisperModel
 from simulator.scoring.confidence import unsure_threshold
 from simulator.session.engines import Audio, Transcript
 from simulator.voice.child_process import ChildProcess
-from simulator.voice.whisper_text import plain, transcript
+from simulator.voice.whisper_text import plain, recognizer_form, transcript
 from simulator.voice.whisper_worker import HEADER, SAMPLE_RATE, TICKET
 
 PAUSE_DECODE = 0.25  # seconds of silence after speech before the reply so far is decoded
@@ -175,6 +175,7 @@ class WhisperRecognizer:
         self.step_down = step_down
         self.notify = notify or (lambda line: None)
         self.last_rtf: float | None = None
+        self.written = Transcript("")  # the last reply as Whisper wrote it, punctuation and all
         self._worker = shared_worker(model)
         self._instead = None  # the smaller engine used after a step down
         self.live = True  # decode in pauses; SpokenReplies clears it for a recorded reply
@@ -250,7 +251,8 @@ class WhisperRecognizer:
         answer = self._worker.answer(decode.ticket, seconds)
         if "error" in answer:
             return self._fall_back(answer["error"])
-        heard = transcript(answer.get("segments", []), decode.offset)
+        self.written = transcript(answer.get("segments", []), decode.offset)
+        heard = recognizer_form(self.written)
         if self.last_rtf is None and seconds >= JUDGE_SPEED_AFTER:
             # Judged once, on the first reply long enough to tell (Whisper's fixed 30 s window
             # makes a short reply's ratio meaningless), by the worker's CPU time per thread:
