@@ -290,9 +290,12 @@ def _starts_clause(norms: list[str], index: int, sentence_start: int) -> bool:
 
 
 def _inverted(words: list[str]) -> bool:
-    """A wh-phrase followed by auxiliary + subject: "what issues are you" asks directly."""
-    return any(words[i] in AUXILIARIES and words[i + 1] in _INVERTED_SUBJECTS
-               for i in range(1, min(len(words) - 1, 3)))
+    """A wh-phrase followed by auxiliary + subject: "what issues are you" asks directly; so
+    does "why aren't you" ("are not you" once the contraction is spelt out)."""
+    return any(words[i] in AUXILIARIES and (
+        words[i + 1] in _INVERTED_SUBJECTS
+        or words[i + 1] == "not" and words[i + 2:i + 3] and words[i + 2] in _INVERTED_SUBJECTS)
+        for i in range(1, min(len(words) - 1, 3)))
 
 
 def split_sentences(tokens: list[Token], pause: float = 0.5) -> list[Sentence]:
