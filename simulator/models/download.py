@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import http.client
 import os
 import shutil
@@ -146,7 +145,7 @@ def _verify_weights(part: Path, known: KnownModel) -> None:
         part.unlink()
         raise ModelError(f"downloaded model.bin of {known.name} has {size} bytes, expected "
                          f"{known.size}; it was deleted, run the same command again")
-    if known.sha256 is not None and _sha256(part) != known.sha256:
+    if known.sha256 is not None and whisper.file_sha256(part) != known.sha256:
         part.unlink()
         raise ModelError(f"downloaded model.bin of {known.name} has the wrong sha256 checksum; "
                          f"it was deleted, run the same command again")
@@ -241,17 +240,9 @@ def _verify(part: Path, known: KnownModel) -> str:
         what = "size" if known.size is not None else "size and checksum"
         return (f"the {what} of {known.name} {'is' if what == 'size' else 'are'} not known "
                 f"here, so only the zip's own CRCs were checked")
-    if _sha256(part) != known.sha256:
+    if whisper.file_sha256(part) != known.sha256:
         part.unlink()
         raise ModelError(f"downloaded {known.name}.zip has the wrong sha256 checksum; "
                          f"it was deleted, run the same command again")
     return "size and sha256 checksum verified" if known.size is not None else (
         "sha256 checksum verified (size not known here)")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as data:
-        while block := data.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
