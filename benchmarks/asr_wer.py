@@ -476,6 +476,7 @@ class Heard:
     seconds: float
     audio: float
     prompt: bool
+    also_heard: tuple[str, ...] = ()  # the other hearing (no prompt), as a call keeps it
 
 
 def whisper_words(text: str) -> str:
@@ -525,10 +526,11 @@ def whisper_decode(recognizer, clips: list[Clip], cache: Path, prompt: bool,
         for at in range(0, len(pcm), step):
             recognizer.accept(pcm[at:at + step])
         began = time.perf_counter()
-        recognizer.finish()
+        scored = recognizer.finish()
+        seconds = time.perf_counter() - began
         transcript = recognizer.written  # as Whisper wrote it: both forms are scored from it
-        results.append(Heard(clip, transcript.text, list(transcript.words),
-                             time.perf_counter() - began, len(pcm) / 32000, prompt))
+        results.append(Heard(clip, transcript.text, list(transcript.words), seconds,
+                             len(pcm) / 32000, prompt, scored.hearings()))
         if progress and n % 100 == 0:
             print(f"  ... {progress}: {n}/{len(clips)} decoded "
                   f"({time.perf_counter() - began_all:.0f} s)", file=sys.stderr, flush=True)
@@ -585,7 +587,7 @@ def whisper_wer_table(runs: dict[str, list[Heard]]) -> None:
 
 
 def whisper_agreement(results: list[Heard], label: str, normalise: bool,
-                      typed_cards: dict) -> dict[str, float]:
+                      typed_cards: dict, also_heard: bool = False) -> dict[str, float]:
     """Spoken verdicts (Whisper's text as written, or in recognizer form) against the labels
     and the typed text's; by voice, by set and in all. Returns row -> agreement with labels."""
     from accuracy import recognizer_form
@@ -604,7 +606,7 @@ def whisper_agreement(results: list[Heard], label: str, normalise: bool,
             text = recognizer_form(text)
             words = [Word(recognizer_form(w.text), w.start, w.end, w.conf) for w in words
                      if recognizer_form(w.text)]
-        spoken = score_heard([(text, words, "whisper", ())])
+        spoken = score_heard([(text, words, "whisper", heard.also_heard if also_heard else ())])
         for row in (heard.clip.voice, heard.clip.kind.removeprefix("labelled:"), "all"):
             tally = tallies[row]
             for check, want in heard.clip.expect.items():
@@ -637,7 +639,9 @@ def moves_not_said(results: list[Heard], examples: int = 12) -> None:
     for heard in results:
         if heard.clip.text not in typed_moves:
             typed_moves[heard.clip.text] = detect(heard.clip.text).names
-        spoken = detect(heard.text, heard.words).names
+        spoken = set(detect(heard.text, heard.words).names)
+        for other in heard.also_heard:  # a move in another hearing counts on the card too
+            spoken |= detect(other).names
         extra = [m for m in NOT_SAID_MOVES if m in spoken and m not in typed_moves[heard.clip.text]]
         for move in extra:
             for row in (heard.clip.voice, "all"):
@@ -694,6 +698,7 @@ def whisper_figures(args) -> None:
     typed_cards: dict = {}
     whisper_agreement(heard, "whisper+prompt, as written", False, typed_cards)
     whisper_agreement(heard, "whisper+prompt, recognizer form", True, typed_cards)
+    whisper_agreement(heard, "... + heard without prompt (callsim)", True, typed_cards, True)
     # Without the prompt: each reply in one voice (in turn), against the same clips prompted.
     firsts = [c for c in labelled if c.voice == voices[0]]
     rotation = {(c.text, c.kind, voices[i % len(voices)]) for i, c in enumerate(firsts)}

@@ -17,7 +17,7 @@ import json
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from simulator.errors import ModelError, require
 from simulator.models.whisper import WhisperModel
@@ -66,9 +66,9 @@ class WhisperWorker:
             self._prompt = text
             self._send(b"P", (text or "").encode("utf-8"))
 
-    def ask(self, pcm: bytes) -> int:
+    def ask(self, pcm: bytes, prompted: bool = True) -> int:
         self._tickets += 1
-        self._send(b"D", TICKET.pack(self._tickets) + pcm)
+        self._send(b"D", TICKET.pack(self._tickets, int(prompted)) + pcm)
         return self._tickets
 
     def poll(self, ticket: int) -> dict | None:
@@ -253,6 +253,9 @@ class WhisperRecognizer:
             return self._fall_back(answer["error"])
         self.written = transcript(answer.get("segments", []), decode.offset)
         heard = recognizer_form(self.written)
+        if self.prompt:
+            heard = replace(heard, pending_hearings=self._hearing_without_prompt(
+                decode, seconds, heard.text))
         if self.last_rtf is None and seconds >= JUDGE_SPEED_AFTER:
             # Judged once, on the first reply long enough to tell (Whisper's fixed 30 s window
             # makes a short reply's ratio meaningless), by the worker's CPU time per thread:
@@ -262,6 +265,24 @@ class WhisperRecognizer:
                 self._step_down(f"this machine decodes Whisper too slowly for a call (RTF "
                                 f"{self.last_rtf:.2f} on a {seconds:.1f} s reply; 0.5 at most)")
         return heard
+
+    def _hearing_without_prompt(self, decode: _Decode, seconds: float, said: str):
+        """The same audio decoded without the prompt, as another hearing (a move found only
+        there still counts: scoring/hearings.py). Asked for now, decoded while the prospect
+        answers; read when the call is ready for it. On 94 spoken labelled replies it put
+        93.5% -> 94.3% of verdicts as labelled (benchmarks/asr_wer.py --engine whisper)."""
+        start = round(decode.offset * self.rate) * _BYTES
+        ticket = self._worker.ask(bytes(self._audio[start:decode.end]), prompted=False)
+        worker, read = self._worker, []
+
+        def hearings() -> tuple[str, ...]:
+            if not read:
+                answer = worker.answer(ticket, seconds)
+                other = recognizer_form(transcript(answer.get("segments", []))).text
+                read.append((other,) if other and other != said else ())
+            return read[0]
+
+        return hearings
 
     # -- the pause decode ---------------------------------------------------------------
     def _span_start(self) -> int:

@@ -7,7 +7,8 @@ pauses (asr_whisper.py), so most are done by the time the turn ends.
 
 Protocol: frames on stdin (one kind byte, a 4-byte little-endian length, the payload):
 P(rompt) the vocabulary prompt for the following decodes (UTF-8, may be empty);
-D(ecode) a 4-byte ticket then 16 kHz 16-bit mono PCM. One JSON line on stdout per decode:
+D(ecode) a 4-byte ticket, a byte (1: with the prompt, 0: without), then 16 kHz 16-bit mono
+PCM. One JSON line on stdout per decode:
 {"ticket": n, "segments": [...], "seconds": decode time, "cpu_seconds": CPU time per thread}
 or {"ticket": n, "error": "..."};
 {"ticket": n, "skipped": true} for a decode a newer one made stale before it began; and one
@@ -24,7 +25,7 @@ import threading
 import time
 
 HEADER = struct.Struct("<cI")
-TICKET = struct.Struct("<I")
+TICKET = struct.Struct("<IB")  # the decode's ticket, and 1 to decode with the prompt, 0 without
 SAMPLE_RATE = 16000
 
 
@@ -136,14 +137,14 @@ def main() -> None:
             elif newer[0] == b"D":
                 answer({"ticket": TICKET.unpack(payload[:TICKET.size])[0], "skipped": True})
                 payload = newer[1]
-        (ticket,) = TICKET.unpack(payload[:TICKET.size])
+        ticket, prompted = TICKET.unpack(payload[:TICKET.size])
         if model is None:
             answer({"ticket": ticket, "error": "the model did not load"})
             continue
         started, cpu = time.perf_counter(), time.process_time()
         try:
             audio = np.frombuffer(payload[TICKET.size:], dtype="<i2").astype(np.float32)
-            options = decode_options(prompt, len(audio) / SAMPLE_RATE)
+            options = decode_options(prompt if prompted else None, len(audio) / SAMPLE_RATE)
             segments, _info = model.transcribe(audio / 32768.0, **options)
             found = [segment_json(s) for s in segments]
         except Exception as exc:

@@ -85,6 +85,25 @@ def test_the_first_word_of_thank_you_is_kept_and_scored_in_the_recognizer_form(r
     assert recognizer.written.text.endswith("?")
 
 
+def test_with_a_prompt_the_reply_heard_without_it_is_another_hearing(recognizer, speech):
+    """A call's Whisper has the persona's vocabulary as its prompt; the same audio decoded
+    without it is kept as another hearing, read once the prospect answers (never waited for
+    before). It is the recognizer form of that decode, and never the transcript again."""
+    pcm = concat(silence(0.3), speech("Thanks so much for letting me know. Would it be okay "
+                                      "if I called you back in March?", VOICES["en-gb"]),
+                 silence(0.5)).pcm
+    plain_hearing, _ = hear(recognizer, pcm, live=False)
+    assert plain_hearing.pending_hearings is None  # no prompt: nothing to hear another way
+    prompted = WhisperRecognizer(bundled_whisper(), prompt="Jensen Freight, dispatch, trucks.")
+    heard, _ = hear(prompted, pcm, live=False)
+    assert heard.pending_hearings is not None
+    others = heard.hearings()
+    assert others == heard.hearings()  # read once, kept
+    assert all(other and other != heard.text and other == other.lower() for other in others)
+    if others:
+        assert others == (plain_hearing.text,)  # the decode without the prompt, word for word
+
+
 # espeak-ng's rendering in two accents. tiny.en hears some of espeak's sentences wrong in one
 # accent ("Would it be okay" as "Will it be okay"; the British "being honest" as "meeting on
 # this"): those are tiny.en's limits on a robotic voice, not the recognizer's, so the sentences
