@@ -341,6 +341,18 @@ def tune(results: list[Passes]) -> None:
         print(f"{threshold:>6.2f}{wer(sales):>10.1%}{wer(off):>9.1%}{share:>11.0%}")
 
 
+def tally_verdicts(tallies: dict, clip: Clip, spoken, typed) -> None:
+    """Count one spoken reply's verdicts (agree with typed, with the labels, typed with the
+    labels, all) under its voice, its set and "all"."""
+    for row in (clip.voice, clip.kind.removeprefix("labelled:"), "all"):
+        tally = tallies[row]
+        for check, want in clip.expect.items():
+            tally[0] += spoken.checks[check].verdict == typed.checks[check].verdict
+            tally[1] += spoken.checks[check].verdict == want
+            tally[2] += typed.checks[check].verdict == want
+            tally[3] += 1
+
+
 def agreement(results: list[Passes], engine: str, threshold: float) -> None:
     """Verdicts of what `engine` heard against the typed reply's; "+also heard" scores as a call
     does, with the recognizer's other hearings (scoring/hearings.py)."""
@@ -354,13 +366,7 @@ def agreement(results: list[Passes], engine: str, threshold: float) -> None:
         typed = score_text(passes.clip.text)
         heard = chosen(passes, engine, threshold)[0]
         spoken = score_heard([(heard, [], None, passes.also_heard if others else ())])
-        for row in (passes.clip.voice, passes.clip.kind.removeprefix("labelled:"), "all"):
-            tally = tallies[row]
-            for check, want in passes.clip.expect.items():
-                tally[0] += spoken.checks[check].verdict == typed.checks[check].verdict
-                tally[1] += spoken.checks[check].verdict == want
-                tally[2] += typed.checks[check].verdict == want
-                tally[3] += 1
+        tally_verdicts(tallies, passes.clip, spoken, typed)
     sets = [path.stem.removeprefix("replies-") for path in LABELLED]
     for row in [*VOICES[:4], *sets, "all"]:
         if row not in tallies:
@@ -590,30 +596,22 @@ def whisper_agreement(results: list[Heard], label: str, normalise: bool,
                       typed_cards: dict, also_heard: bool = False) -> dict[str, float]:
     """Spoken verdicts (Whisper's text as written, or in recognizer form) against the labels
     and the typed text's; by voice, by set and in all. Returns row -> agreement with labels."""
-    from accuracy import recognizer_form
-
     from simulator.scoring.scorer import score_text
     from simulator.scoring.unclear import score_heard
-    from simulator.session.engines import Word
+    from simulator.session.engines import Transcript
+    from simulator.voice.whisper_text import recognizer_form
 
     tallies: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for heard in results:
         typed = typed_cards.get(heard.clip.text)
         if typed is None:
             typed = typed_cards[heard.clip.text] = score_text(heard.clip.text)
-        text, words = heard.text, heard.words
-        if normalise:
-            text = recognizer_form(text)
-            words = [Word(recognizer_form(w.text), w.start, w.end, w.conf) for w in words
-                     if recognizer_form(w.text)]
-        spoken = score_heard([(text, words, "whisper", heard.also_heard if also_heard else ())])
-        for row in (heard.clip.voice, heard.clip.kind.removeprefix("labelled:"), "all"):
-            tally = tallies[row]
-            for check, want in heard.clip.expect.items():
-                tally[0] += spoken.checks[check].verdict == typed.checks[check].verdict
-                tally[1] += spoken.checks[check].verdict == want
-                tally[2] += typed.checks[check].verdict == want
-                tally[3] += 1
+        said = Transcript(heard.text, heard.words)
+        if normalise:  # as a call saves and scores Whisper's words
+            said = recognizer_form(said)
+        spoken = score_heard([(said.text, said.words, "whisper",
+                               heard.also_heard if also_heard else ())])
+        tally_verdicts(tallies, heard.clip, spoken, typed)
     sets = [path.stem.removeprefix("replies-") for path in LABELLED]
     shares = {}
     for row in [*WHISPER_LABELLED_VOICES, *sets, "all"]:
