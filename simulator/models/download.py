@@ -140,14 +140,19 @@ def _whisper_checked(known: KnownModel) -> str:
 
 def _verify_weights(part: Path, known: KnownModel) -> None:
     """model.bin of a Whisper download: its size, then its sha256, where known; else deleted."""
+    _refuse_mismatch(part, known, f"model.bin of {known.name}")
+
+
+def _refuse_mismatch(part: Path, known: KnownModel, what: str) -> None:
+    """Delete `part` and say so when its size or sha256 is known and not what it should be."""
     size = part.stat().st_size
     if known.size is not None and size != known.size:
         part.unlink()
-        raise ModelError(f"downloaded model.bin of {known.name} has {size} bytes, expected "
-                         f"{known.size}; it was deleted, run the same command again")
+        raise ModelError(f"downloaded {what} has {size} bytes, expected {known.size}; "
+                         f"it was deleted, run the same command again")
     if known.sha256 is not None and whisper.file_sha256(part) != known.sha256:
         part.unlink()
-        raise ModelError(f"downloaded model.bin of {known.name} has the wrong sha256 checksum; "
+        raise ModelError(f"downloaded {what} has the wrong sha256 checksum; "
                          f"it was deleted, run the same command again")
 
 
@@ -231,18 +236,10 @@ def _unreachable(reason: object) -> str:
 
 
 def _verify(part: Path, known: KnownModel) -> str:
-    size = part.stat().st_size
-    if known.size is not None and size != known.size:
-        part.unlink()
-        raise ModelError(f"downloaded {known.name}.zip has {size} bytes, expected {known.size}; "
-                         f"it was deleted, run the same command again")
+    _refuse_mismatch(part, known, f"{known.name}.zip")
     if known.sha256 is None:
         what = "size" if known.size is not None else "size and checksum"
         return (f"the {what} of {known.name} {'is' if what == 'size' else 'are'} not known "
                 f"here, so only the zip's own CRCs were checked")
-    if whisper.file_sha256(part) != known.sha256:
-        part.unlink()
-        raise ModelError(f"downloaded {known.name}.zip has the wrong sha256 checksum; "
-                         f"it was deleted, run the same command again")
     return "size and sha256 checksum verified" if known.size is not None else (
         "sha256 checksum verified (size not known here)")
